@@ -1,0 +1,38 @@
+/** Unit specs sit beside the code; e2e specs under test/ talk to the real PostgreSQL and Redis. */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+// ESM-only dependencies that Jest (below Node 24.9) cannot require: transpiled to CommonJS.
+const ESM_DEPENDENCIES = ['content-disposition'];
+const esmTransform = {
+  [`node_modules/(${ESM_DEPENDENCIES.join('|')})/.+\\.js$`]: [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: "commonjs", isolatedModules: true } },
+  ],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_DEPENDENCIES.join('|')})/)`];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
+      setupFiles: ['<rootDir>/test/setup/env.ts'],
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
+      setupFiles: ['<rootDir>/test/setup/env.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      testTimeout: 60000,
+    },
+  ],
+};

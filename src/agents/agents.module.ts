@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Agents domain module. */
+@Module({})
+export class AgentsModule {}

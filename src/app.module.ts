@@ -1,0 +1,54 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AgentsModule } from './agents';
+import { AuthEnv, authConfig, AuthModule } from './auth';
+import {
+  AppConfigModule,
+  appConfig,
+  AppEnv,
+  performanceConfig,
+  PerformanceEnv,
+  ragConfig,
+  RagEnv,
+  redisConfig,
+  RedisEnv,
+} from './config';
+import { DocumentsModule } from './documents';
+import { LoggingModule } from './logging';
+import { databaseConfig, DatabaseEnv, PersistenceModule } from './persistence';
+import { TemplatesModule } from './templates';
+import { ToolsModule } from './tools';
+import { UsersModule } from './users';
+import { WorkflowsModule } from './workflows';
+
+/** Every module's config: validated together at boot, one line per bad key. */
+export const MODULE_CONFIGS = [
+  { namespace: appConfig, env: AppEnv },
+  { namespace: databaseConfig, env: DatabaseEnv },
+  { namespace: redisConfig, env: RedisEnv },
+  { namespace: authConfig, env: AuthEnv },
+  { namespace: performanceConfig, env: PerformanceEnv },
+  { namespace: ragConfig, env: RagEnv },
+];
+
+/** Composition root: imports modules, provides nothing of its own. */
+@Module({})
+export class AppModule {
+  /** Async because loading and validating the env happens here, before Nest starts. */
+  static async forRoot(): Promise<DynamicModule> {
+    return {
+      module: AppModule,
+      imports: [
+        await AppConfigModule.forRoot(MODULE_CONFIGS),
+        LoggingModule,
+        PersistenceModule,
+        AuthModule,
+        UsersModule,
+        ToolsModule,
+        AgentsModule,
+        WorkflowsModule,
+        DocumentsModule,
+        TemplatesModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { registerAs } from '@nestjs/config';
+import { IsString, MinLength } from 'class-validator';
+import { EnvInt, validateEnv } from '../config';
+
+/** Env keys of bearer-token authentication. */
+export class AuthEnv {
+  /** HS256 secret for bearer JWTs. Required; at least 32 characters. */
+  @IsString()
+  @MinLength(32)
+  AUTH__JWT_SECRET: string;
+
+  /** Lifetime of tokens printed by `npm run token`, in seconds. */
+  @EnvInt(60, 31536000)
+  AUTH__TOKEN_TTL_SECONDS = 3600;
+
+  /** Clock skew tolerated when checking `exp` and `nbf`, in seconds. */
+  @EnvInt(0, 300)
+  AUTH__CLOCK_TOLERANCE_SECONDS = 5;
+}
+
+/** Typed `auth` namespace. */
+export const authConfig = registerAs('auth', () => {
+  const env = validateEnv(AuthEnv, process.env);
+  return {
+    jwtSecret: env.AUTH__JWT_SECRET,
+    tokenTtlSeconds: env.AUTH__TOKEN_TTL_SECONDS,
+    clockToleranceSeconds: env.AUTH__CLOCK_TOLERANCE_SECONDS,
+  };
+});

@@ -1,0 +1,6 @@
+export { AuthModule } from './auth.module';
+export { TokenService } from './token.service';
+export { Public, Roles, Authenticated, CurrentUser } from './auth.decorators';
+export { ROLES } from './principal';
+export type { Principal, Role } from './principal';
+export { authConfig, AuthEnv } from './auth.config';

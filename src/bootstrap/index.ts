@@ -1,0 +1,3 @@
+export { createApp, LARGE_BODY } from './create-app';
+export type { CreateAppOptions } from './create-app';
+export { buildOpenApiDocument } from './openapi';

@@ -1,0 +1,9 @@
+export { AppConfigModule } from './config.module';
+export type { ModuleConfig } from './config.module';
+export { appConfig, AppEnv } from './app.config';
+export { redisConfig, RedisEnv } from './redis.config';
+export { performanceConfig, PerformanceEnv } from './performance.config';
+export { ragConfig, RagEnv } from './rag.config';
+export { EnvValidationError } from './env-validation.error';
+export { validateEnv, validateEnvClasses } from './validate-env';
+export { EnvBoolean, EnvInt, EnvOneOf, EnvOptionalInt } from './env.decorators';

@@ -1,0 +1,38 @@
+import { registerAs } from '@nestjs/config';
+import { EnvBoolean, EnvInt } from './env.decorators';
+import { validateEnv } from './validate-env';
+
+/** The guide's `PERFORMANCE__*` tuning keys. */
+export class PerformanceEnv {
+  /** Concurrency of the compute task queue worker (jobs run at once per process). */
+  @EnvInt(1, 256)
+  PERFORMANCE__ASYNC_WORKER_COUNT = 4;
+
+  /** Agents that may be executing at once per process; more get 503 + Retry-After. */
+  @EnvInt(1, 100000)
+  PERFORMANCE__MAX_CONCURRENT_AGENTS = 100;
+
+  /** Open HTTP connections the server accepts at once (Node `server.maxConnections`). */
+  @EnvInt(1, 1000000)
+  PERFORMANCE__WORKER_CONNECTIONS = 2000;
+
+  /** Process the documents of one batch in parallel (true) or one after another (false). */
+  @EnvBoolean()
+  PERFORMANCE__ENABLE_PARALLEL_PROCESSING = true;
+
+  /** Concurrency of the document processing worker. */
+  @EnvInt(1, 256)
+  PERFORMANCE__DOCUMENT_PROCESSING_WORKERS = 4;
+}
+
+/** Typed `performance` namespace. */
+export const performanceConfig = registerAs('performance', () => {
+  const env = validateEnv(PerformanceEnv, process.env);
+  return {
+    asyncWorkerCount: env.PERFORMANCE__ASYNC_WORKER_COUNT,
+    maxConcurrentAgents: env.PERFORMANCE__MAX_CONCURRENT_AGENTS,
+    workerConnections: env.PERFORMANCE__WORKER_CONNECTIONS,
+    enableParallelProcessing: env.PERFORMANCE__ENABLE_PARALLEL_PROCESSING,
+    documentProcessingWorkers: env.PERFORMANCE__DOCUMENT_PROCESSING_WORKERS,
+  };
+});

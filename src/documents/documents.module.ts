@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Documents domain module. */
+@Module({})
+export class DocumentsModule {}

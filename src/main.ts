@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { ConfigType } from '@nestjs/config';
+import { AppModule } from './app.module';
+import { createApp } from './bootstrap';
+import { appConfig, EnvValidationError } from './config';
+
+async function bootstrap(): Promise<void> {
+  const app = await createApp(await AppModule.forRoot());
+  const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  await app.listen({ port: config.port, host: config.host });
+}
+
+bootstrap().catch((error: unknown) => {
+  // A bad environment is an operator error: print the bad keys, not a stack trace.
+  if (error instanceof EnvValidationError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Boot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

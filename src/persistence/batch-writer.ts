@@ -1,0 +1,109 @@
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { QueryRunner } from 'typeorm';
+import { QueryObserver } from './query-observer';
+
+/** A column of a batch write: its SQL name and the value getter. */
+export interface BatchColumn<T> {
+  name: string;
+  value: (row: T) => string | number | boolean | Date | object | null | undefined;
+}
+
+/** PostgreSQL allows at most 65,535 bind parameters per statement (the count is 16-bit). */
+const MAX_BIND_PARAMETERS = 65535;
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+function toCopyText(value: unknown): string {
+  if (value === null || value === undefined) {
+    return '\\N';
+  }
+  // Numbers and booleans stringify the same in JSON and COPY text; objects become JSON.
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
+  return text.replace(/[\\\t\n\r]/g, (char) =>
+    char === '\\' ? '\\\\' : char === '\t' ? '\\t' : char === '\n' ? '\\n' : '\\r',
+  );
+}
+
+function toParameter(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && !(value instanceof Date)
+    ? JSON.stringify(value)
+    : (value ?? null);
+}
+
+/**
+ * Streams rows into a table with `COPY ... FROM STDIN` on the query runner's connection, so it
+ * joins the runner's transaction. About 3x faster than multi-row INSERT for large batches.
+ */
+export async function copyRows<T>(
+  queryRunner: QueryRunner,
+  table: string,
+  columns: BatchColumn<T>[],
+  rows: readonly T[],
+  observer?: QueryObserver,
+): Promise<void> {
+  const client = (await queryRunner.connect()) as PoolClient;
+  const sql = `COPY ${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
+  observer?.started(sql);
+  const started = performance.now();
+  function* lines(): Generator<string> {
+    let buffer = '';
+    for (const row of rows) {
+      buffer += columns.map((column) => toCopyText(column.value(row))).join('\t') + '\n';
+      if (buffer.length > 64 * 1024) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    if (buffer) {
+      yield buffer;
+    }
+  }
+  let success = false;
+  try {
+    await pipeline(Readable.from(lines()), client.query(copyFrom(sql)));
+    success = true;
+  } finally {
+    observer?.ended(sql, performance.now() - started, success);
+  }
+}
+
+/**
+ * Inserts rows with multi-row `INSERT` statements, chunked so that no statement exceeds the
+ * 65,535 bind-parameter limit. Runs on the given query runner (and so in its transaction).
+ */
+export async function insertRowsChunked<T>(
+  queryRunner: QueryRunner,
+  table: string,
+  columns: BatchColumn<T>[],
+  rows: readonly T[],
+  maxRowsPerStatement = 1000,
+): Promise<void> {
+  const rowsPerStatement = Math.max(
+    1,
+    Math.min(maxRowsPerStatement, Math.floor(MAX_BIND_PARAMETERS / columns.length)),
+  );
+  const columnList = columns.map((c) => quoteIdent(c.name)).join(', ');
+  for (let offset = 0; offset < rows.length; offset += rowsPerStatement) {
+    const chunk = rows.slice(offset, offset + rowsPerStatement);
+    const parameters: unknown[] = [];
+    const tuples = chunk.map((row) => {
+      const placeholders = columns.map((column) => {
+        parameters.push(toParameter(column.value(row)));
+        return `$${parameters.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    await queryRunner.query(
+      `INSERT INTO ${quoteIdent(table)} (${columnList}) VALUES ${tuples.join(', ')}`,
+      parameters,
+    );
+  }
+}

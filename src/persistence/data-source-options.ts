@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { DataSourceOptions, Logger } from 'typeorm';
+import { DatabaseConfig } from './persistence.config';
+
+/** Name of the table that records applied migrations. */
+export const MIGRATIONS_TABLE = 'migrations';
+
+/**
+ * The single definition of the data source, shared by the app and the migrations CLI.
+ *
+ * Pool mapping (pg-pool): `min = POOL_SIZE`, `max = POOL_SIZE + POOL_MAX_OVERFLOW`,
+ * `connectionTimeoutMillis = POOL_TIMEOUT * 1000`, `maxLifetimeSeconds = POOL_RECYCLE`,
+ * `idleTimeoutMillis = POOL_IDLE_TIMEOUT_MS`, and `statement_timeout` on every connection.
+ */
+export function buildDataSourceOptions(
+  config: DatabaseConfig,
+  url: string,
+  logger?: Logger,
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    // Entities register through TypeOrmModule.forFeature in their owning module; the CLI
+    // finds them by file name.
+    entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
+    migrations: [join(__dirname, 'migrations', '*.{ts,js}')],
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    relationLoadStrategy: 'query',
+    maxQueryExecutionTime: config.slowQueryMs,
+    logger,
+    logging: logger ? true : ['error', 'warn', 'migration'],
+    applicationName: 'agentic-engine-api',
+    poolSize: config.pool.max,
+    connectTimeoutMS: config.pool.acquireTimeoutMs,
+    extra: {
+      min: config.pool.min,
+      max: config.pool.max,
+      connectionTimeoutMillis: config.pool.acquireTimeoutMs,
+      idleTimeoutMillis: config.pool.idleTimeoutMs,
+      maxLifetimeSeconds: config.pool.maxLifetimeSeconds,
+      statement_timeout: config.statementTimeoutMs || undefined,
+    },
+  };
+}

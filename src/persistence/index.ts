@@ -1,0 +1,10 @@
+export { PersistenceModule } from './persistence.module';
+export { QueryObserver } from './query-observer';
+export type { ObservedQuery, CompletedQuery } from './query-observer';
+export { DatabasePool } from './database-pool';
+export type { PoolStats } from './database-pool';
+export { PoolExhaustedError } from './errors/pool-exhausted.error';
+export { DatabaseUnavailableError } from './errors/database-unavailable.error';
+export { copyRows, insertRowsChunked } from './batch-writer';
+export type { BatchColumn } from './batch-writer';
+export { databaseConfig, DatabaseEnv } from './persistence.config';

@@ -1,0 +1,84 @@
+import { registerAs } from '@nestjs/config';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { EnvBoolean, EnvInt } from '../config';
+import { validateEnv } from '../config';
+
+/** Env keys of the database connection and its pool (see the README's pool mapping). */
+export class DatabaseEnv {
+  /** postgres:// URL. When unset, `npm start` runs an embedded PostgreSQL in `.data/`. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: '$property must be a postgres:// URL' })
+  DATABASE__URL?: string;
+
+  /** Connections kept open (pg `min`), pre-opened at boot when warm-up is on. */
+  @EnvInt(1, 1000)
+  DATABASE__POOL_SIZE = 10;
+
+  /** Extra connections allowed under load: pg `max = POOL_SIZE + POOL_MAX_OVERFLOW`. */
+  @EnvInt(0, 1000)
+  DATABASE__POOL_MAX_OVERFLOW = 10;
+
+  /** Seconds a request waits for a free connection before it gets 503 + Retry-After. */
+  @EnvInt(1, 600)
+  DATABASE__POOL_TIMEOUT = 5;
+
+  /** Seconds a connection lives before it is closed and replaced (pg `maxLifetimeSeconds`). */
+  @EnvInt(0, 86400)
+  DATABASE__POOL_RECYCLE = 3600;
+
+  /** Milliseconds an idle connection above `min` stays open. */
+  @EnvInt(0, 3600000)
+  DATABASE__POOL_IDLE_TIMEOUT_MS = 30000;
+
+  /** Server-side `statement_timeout` for every connection, in ms (0 = none). */
+  @EnvInt(0, 3600000)
+  DATABASE__STATEMENT_TIMEOUT_MS = 30000;
+
+  /** Queries slower than this are logged as slow (ms; pool wait is not counted). */
+  @EnvInt(1, 3600000)
+  DATABASE__SLOW_QUERY_MS = 500;
+
+  /** Run pending migrations at boot. */
+  @EnvBoolean()
+  DATABASE__RUN_MIGRATIONS = true;
+
+  /** Open `POOL_SIZE` connections at boot so the first burst does not pay for connects. */
+  @EnvBoolean()
+  DATABASE__POOL_WARMUP = true;
+
+  /** Instances of this service expected to share the server; used by the boot-time budget check. */
+  @EnvInt(1, 10000)
+  DATABASE__EXPECTED_INSTANCES = 1;
+
+  /** Data directory of the embedded PostgreSQL (used only when DATABASE__URL is unset). */
+  @IsString()
+  DATABASE__EMBEDDED_DIR = '.data/postgres';
+
+  /** Port of the embedded PostgreSQL. */
+  @EnvInt(1024, 65535)
+  DATABASE__EMBEDDED_PORT = 54329;
+}
+
+/** Typed `database` namespace. */
+export const databaseConfig = registerAs('database', () => {
+  const env = validateEnv(DatabaseEnv, process.env);
+  return {
+    url: env.DATABASE__URL,
+    pool: {
+      min: env.DATABASE__POOL_SIZE,
+      max: env.DATABASE__POOL_SIZE + env.DATABASE__POOL_MAX_OVERFLOW,
+      acquireTimeoutMs: env.DATABASE__POOL_TIMEOUT * 1000,
+      maxLifetimeSeconds: env.DATABASE__POOL_RECYCLE,
+      idleTimeoutMs: env.DATABASE__POOL_IDLE_TIMEOUT_MS,
+      warmup: env.DATABASE__POOL_WARMUP,
+    },
+    statementTimeoutMs: env.DATABASE__STATEMENT_TIMEOUT_MS,
+    slowQueryMs: env.DATABASE__SLOW_QUERY_MS,
+    runMigrations: env.DATABASE__RUN_MIGRATIONS,
+    expectedInstances: env.DATABASE__EXPECTED_INSTANCES,
+    embedded: { dir: env.DATABASE__EMBEDDED_DIR, port: env.DATABASE__EMBEDDED_PORT },
+  };
+});
+
+export type DatabaseConfig = ReturnType<typeof databaseConfig>;

@@ -1,0 +1,55 @@
+const MAX_SQL_LENGTH = 2000;
+
+/**
+ * Normalizes SQL for logs: folds whitespace and replaces literals with `?`, so a log line never
+ * carries user data that was inlined into the statement, and similar statements group together.
+ */
+export function normalizeSql(sql: string): string {
+  const normalized = sql
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/\b\d+(?:\.\d+)?\b/g, '?')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return normalized.length > MAX_SQL_LENGTH
+    ? `${normalized.slice(0, MAX_SQL_LENGTH)}…`
+    : normalized;
+}
+
+/**
+ * Describes bind parameters without their values: type and size only. Values may be secrets,
+ * tokens or personal data, so they never reach a log line.
+ */
+export function redactParameters(parameters: unknown): string[] | undefined {
+  if (!Array.isArray(parameters)) {
+    return undefined;
+  }
+  return parameters.slice(0, 50).map((value: unknown) => {
+    if (value === null || value === undefined) {
+      return 'null';
+    }
+    if (Array.isArray(value)) {
+      return `array(${value.length})`;
+    }
+    if (typeof value === 'string') {
+      return `string(${value.length})`;
+    }
+    if (value instanceof Date) {
+      return 'date';
+    }
+    if (Buffer.isBuffer(value)) {
+      return `bytes(${value.length})`;
+    }
+    return typeof value;
+  });
+}
+
+/** First keyword of a statement (SELECT, INSERT, ...), for counting statements by kind. */
+export function statementKind(sql: string): string {
+  const match = /^\s*(?:\/\*.*?\*\/\s*)?([A-Za-z]+)/s.exec(sql);
+  return match ? match[1].toUpperCase() : 'UNKNOWN';
+}
+
+/** Removes quoted values from a driver error message (PostgreSQL quotes the offending input). */
+export function redactMessage(message: string): string {
+  return message.replace(/"[^"]*"/g, '"?"').replace(/'[^']*'/g, "'?'");
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Templates domain module. */
+@Module({})
+export class TemplatesModule {}

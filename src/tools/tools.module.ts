@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Tools domain module. */
+@Module({})
+export class ToolsModule {}

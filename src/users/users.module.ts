@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Users domain module. */
+@Module({})
+export class UsersModule {}

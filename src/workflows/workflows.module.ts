@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Workflows domain module. */
+@Module({})
+export class WorkflowsModule {}

@@ -1,0 +1,9 @@
+// Environment of every test worker. e2e runs get their own database and Redis prefix from the
+// global setup (through process.env, which workers inherit).
+process.env.NODE_ENV = 'test';
+process.env.LOG_LEVEL ??= 'silent';
+process.env.AUTH__JWT_SECRET ??= 'test-only-jwt-secret-0123456789abcdefghijkl';
+process.env.DATABASE__RUN_MIGRATIONS ??= 'false';
+process.env.DATABASE__POOL_WARMUP ??= 'false';
+process.env.DATABASE__POOL_SIZE ??= '2';
+process.env.DATABASE__POOL_MAX_OVERFLOW ??= '8';
