@@ -12,6 +12,8 @@ const transformIgnorePatterns = [`/node_modules/(?!(${ESM_DEPENDENCIES.join('|')
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Per-project testTimeout is ignored by Jest; e2e tests talk to real services, so allow 60 s.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -32,7 +34,6 @@ module.exports = {
       setupFiles: ['<rootDir>/test/setup/env.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -23,6 +23,8 @@ const SQLSTATE: Record<string, Mapped> = {
   '23503': { status: HttpStatus.CONFLICT, message: 'A referenced record does not exist' },
   '22P02': { status: HttpStatus.BAD_REQUEST, message: 'A value has an invalid format' },
   '22001': { status: HttpStatus.BAD_REQUEST, message: 'A value is too long' },
+  '22021': { status: HttpStatus.BAD_REQUEST, message: 'A value contains an unsupported character' },
+  '22P05': { status: HttpStatus.BAD_REQUEST, message: 'A value contains an unsupported character' },
   '57014': {
     status: HttpStatus.SERVICE_UNAVAILABLE,
     message: 'The database took too long to answer',

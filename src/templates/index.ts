@@ -1,1 +1,2 @@
 export { TemplatesModule } from './templates.module';
+export { TemplatesService } from './templates.service';

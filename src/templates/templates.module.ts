@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TemplateEntity } from './template.entity';
+import { TemplatesController } from './templates.controller';
+import { TemplatesRepository } from './templates.repository';
+import { TemplatesService } from './templates.service';
 
-/** Templates domain module. */
-@Module({})
+/** Templates domain module: agent blueprints, publicly readable, admin-managed. */
+@Module({
+  imports: [TypeOrmModule.forFeature([TemplateEntity])],
+  controllers: [TemplatesController],
+  providers: [TemplatesRepository, TemplatesService],
+  exports: [TemplatesService],
+})
 export class TemplatesModule {}

@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ToolEntity } from './tool.entity';
+import { ToolsController } from './tools.controller';
+import { ToolsRepository } from './tools.repository';
+import { ToolsService } from './tools.service';
 
-/** Tools domain module. */
-@Module({})
+/** Tools domain module: the catalogue of tools agents can use. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ToolEntity])],
+  controllers: [ToolsController],
+  providers: [ToolsRepository, ToolsService],
+  exports: [ToolsService],
+})
 export class ToolsModule {}

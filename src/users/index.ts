@@ -1,1 +1,3 @@
 export { UsersModule } from './users.module';
+export { UsersService } from './users.service';
+export type { UserSummary } from './users.service';

@@ -1,0 +1,74 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  NotContains,
+  ValidateIf,
+} from 'class-validator';
+import { IsDocumentContent } from './document-content.validator';
+import { DOCUMENT_STATUSES, type DocumentStatus } from './document.constants';
+
+/** Validates the field unless it is absent; unlike `@IsOptional()`, null is validated (and fails). */
+const IfPresent = (): PropertyDecorator => ValidateIf((_dto, value) => value !== undefined);
+/** PostgreSQL text rejects NUL; saying so here keeps it a 400 naming the field. */
+const NoNul = (): PropertyDecorator =>
+  NotContains('\u0000', { message: '$property must not contain NUL characters' });
+
+const CONTENT_DESCRIPTION = 'Text of the document (at most 5 MiB of UTF-8)';
+
+/** Path parameters of `/documents/{id}`. */
+export class DocumentIdParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id: string;
+}
+
+/** Query of `GET /documents`. */
+export class ListDocumentsQuery {
+  @ApiPropertyOptional({ enum: DOCUMENT_STATUSES, description: 'Only documents in this state' })
+  @IfPresent()
+  @IsIn(DOCUMENT_STATUSES)
+  status?: DocumentStatus;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IfPresent()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+}
+
+/** Body of `POST /documents`. */
+export class CreateDocumentDto {
+  @ApiProperty({ minLength: 1, maxLength: 300 })
+  @IsString()
+  @Length(1, 300)
+  @NoNul()
+  title: string;
+
+  @ApiProperty({ minLength: 1, description: CONTENT_DESCRIPTION })
+  @IsDocumentContent()
+  content: string;
+}
+
+/** Body of `PUT /documents/{id}`: absent fields are kept; new content is processed again. */
+export class UpdateDocumentDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300 })
+  @IfPresent()
+  @IsString()
+  @Length(1, 300)
+  @NoNul()
+  title?: string;
+
+  @ApiPropertyOptional({ minLength: 1, description: CONTENT_DESCRIPTION })
+  @IfPresent()
+  @IsDocumentContent()
+  content?: string;
+}

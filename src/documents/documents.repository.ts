@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsWhere, QueryDeepPartialEntity, Repository } from 'typeorm';
+import type { DocumentStatus } from './document.constants';
+import { DocumentEntity } from './document.entity';
+
+/** Fields written when a document is created or edited. */
+export type DocumentFields = Pick<
+  DocumentEntity,
+  'ownerId' | 'title' | 'content' | 'status' | 'chunkCount' | 'stats' | 'processedAt'
+>;
+
+/** A document loaded for a list: everything but the (up to 5 MiB) content. */
+export type DocumentSummary = Omit<DocumentEntity, 'content'>;
+
+const SUMMARY_COLUMNS = {
+  id: true,
+  ownerId: true,
+  title: true,
+  status: true,
+  chunkCount: true,
+  stats: true,
+  processedAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+// Every method takes an optional `ownerId`: set, it scopes the statement to that owner's rows
+// (the service decides when); undefined means any owner. The jsonb `stats` does not fit
+// TypeORM's QueryDeepPartialEntity typing, hence the casts at the write calls.
+
+/** Data access of the `documents` table; one statement per method. */
+@Injectable()
+export class DocumentsRepository {
+  constructor(
+    @InjectRepository(DocumentEntity) private readonly repo: Repository<DocumentEntity>,
+  ) {}
+
+  /** Newest first, without content. */
+  list(filter: {
+    ownerId?: string;
+    status?: DocumentStatus;
+    limit: number;
+  }): Promise<DocumentSummary[]> {
+    const where: FindOptionsWhere<DocumentEntity> = {};
+    if (filter.ownerId !== undefined) {
+      where.ownerId = filter.ownerId;
+    }
+    if (filter.status !== undefined) {
+      where.status = filter.status;
+    }
+    return this.repo.find({
+      select: SUMMARY_COLUMNS,
+      where,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: filter.limit,
+    });
+  }
+
+  find(id: string, ownerId?: string): Promise<DocumentEntity | null> {
+    return this.repo.findOneBy(ownerId === undefined ? { id } : { id, ownerId });
+  }
+
+  /** Inserts the row and returns it with the generated id and timestamps. */
+  async insert(fields: DocumentFields): Promise<DocumentEntity> {
+    const document = this.repo.create(fields);
+    await this.repo.insert(document as QueryDeepPartialEntity<DocumentEntity>);
+    return document;
+  }
+
+  /**
+   * Writes `fields` onto the loaded row and returns it; null when the row is gone meanwhile.
+   */
+  async update(
+    document: DocumentEntity,
+    fields: Partial<Omit<DocumentFields, 'ownerId'>>,
+  ): Promise<DocumentEntity | null> {
+    if (Object.keys(fields).length === 0) {
+      return document;
+    }
+    const result = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set(fields as QueryDeepPartialEntity<DocumentEntity>)
+      .where('id = :id', { id: document.id })
+      .returning('updated_at')
+      .execute();
+    const [row] = result.raw as { updated_at: Date }[];
+    return row ? Object.assign(document, fields, { updatedAt: row.updated_at }) : null;
+  }
+
+  /** Deletes the row; false when no row had the id (or it had another owner). */
+  async delete(id: string, ownerId?: string): Promise<boolean> {
+    const result = await this.repo.delete(ownerId === undefined ? { id } : { id, ownerId });
+    return (result.affected ?? 0) > 0;
+  }
+}

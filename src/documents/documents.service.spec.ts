@@ -1,0 +1,145 @@
+import { NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth';
+import type { UsersService } from '../users';
+import {
+  buildDocumentEntity,
+  buildProcessedDocumentEntity,
+} from '../../test/factories/document.factory';
+import type { DocumentEntity } from './document.entity';
+import type { DocumentsRepository } from './documents.repository';
+import { DocumentsService } from './documents.service';
+
+describe(DocumentsService.name, () => {
+  const user: Principal = { id: randomUUID(), role: 'user' };
+  const admin: Principal = { id: randomUUID(), role: 'admin' };
+  let repository: jest.Mocked<DocumentsRepository>;
+  let users: jest.Mocked<Pick<UsersService, 'ensureUser'>>;
+  let service: DocumentsService;
+
+  beforeEach(() => {
+    repository = {
+      list: jest.fn().mockResolvedValue([]),
+      find: jest.fn(),
+      insert: jest.fn((fields) => Promise.resolve(buildDocumentEntity(fields))),
+      update: jest.fn((document: DocumentEntity, fields) =>
+        Promise.resolve(Object.assign(document, fields)),
+      ),
+      delete: jest.fn().mockResolvedValue(true),
+    } as unknown as jest.Mocked<DocumentsRepository>;
+    users = { ensureUser: jest.fn().mockResolvedValue(undefined) };
+    service = new DocumentsService(repository, users as unknown as UsersService);
+  });
+
+  describe('visibility', () => {
+    it('should scope a user to their own documents', async () => {
+      await service.list({ limit: 20, status: 'failed' }, user);
+      await service.delete('d1', user);
+      expect(repository.list).toHaveBeenCalledWith({
+        ownerId: user.id,
+        status: 'failed',
+        limit: 20,
+      });
+      expect(repository.delete).toHaveBeenCalledWith('d1', user.id);
+    });
+
+    it('should not scope an admin to an owner', async () => {
+      repository.find.mockResolvedValue(buildDocumentEntity());
+      await service.list({ limit: 5 }, admin);
+      await service.get('d1', admin);
+      expect(repository.list).toHaveBeenCalledWith({
+        ownerId: undefined,
+        status: undefined,
+        limit: 5,
+      });
+      expect(repository.find).toHaveBeenCalledWith('d1', undefined);
+    });
+
+    it("should answer 404 when the document is missing or not the caller's", async () => {
+      repository.find.mockResolvedValue(null);
+      repository.delete.mockResolvedValue(false);
+      await expect(service.get('d1', user)).rejects.toBeInstanceOf(NotFoundException);
+      await expect(service.update('d1', { title: 'x' }, user)).rejects.toBeInstanceOf(
+        NotFoundException,
+      );
+      await expect(service.delete('d1', user)).rejects.toBeInstanceOf(NotFoundException);
+      expect(repository.update).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('create', () => {
+    it('should ensure the users row before inserting a pending document owned by the caller', async () => {
+      const order: string[] = [];
+      users.ensureUser.mockImplementation(() => {
+        order.push('ensureUser');
+        return Promise.resolve();
+      });
+      repository.insert.mockImplementation((fields) => {
+        order.push('insert');
+        return Promise.resolve(buildDocumentEntity(fields));
+      });
+
+      const created = await service.create({ title: 'T', content: 'C' }, user);
+
+      expect(order).toEqual(['ensureUser', 'insert']);
+      expect(users.ensureUser).toHaveBeenCalledWith(user);
+      expect(created).toMatchObject({
+        owner_id: user.id,
+        title: 'T',
+        content: 'C',
+        status: 'pending',
+      });
+    });
+  });
+
+  describe('update', () => {
+    it('should reset the processing results when the content changes', async () => {
+      const document = buildProcessedDocumentEntity({ ownerId: user.id });
+      repository.find.mockResolvedValue(document);
+
+      const updated = await service.update(document.id, { content: 'new text' }, user);
+
+      expect(repository.update).toHaveBeenCalledWith(document, {
+        content: 'new text',
+        status: 'pending',
+        chunkCount: null,
+        stats: null,
+        processedAt: null,
+      });
+      expect(updated).toMatchObject({
+        content: 'new text',
+        status: 'pending',
+        chunk_count: null,
+        stats: null,
+        processed_at: null,
+      });
+    });
+
+    it('should keep the processing results when only the title changes', async () => {
+      const document = buildProcessedDocumentEntity({ ownerId: user.id });
+      repository.find.mockResolvedValue(document);
+
+      const updated = await service.update(document.id, { title: 'Renamed' }, user);
+
+      expect(repository.update).toHaveBeenCalledWith(document, { title: 'Renamed' });
+      expect(updated).toMatchObject({ title: 'Renamed', status: 'processed', chunk_count: 3 });
+    });
+
+    it('should keep the processing results when the content is sent unchanged', async () => {
+      const document = buildProcessedDocumentEntity({ ownerId: user.id });
+      repository.find.mockResolvedValue(document);
+
+      await service.update(document.id, { content: document.content }, user);
+
+      expect(repository.update).toHaveBeenCalledWith(document, {});
+    });
+
+    it('should answer 404 when the document is deleted during the update', async () => {
+      repository.find.mockResolvedValue(buildDocumentEntity({ ownerId: user.id }));
+      repository.update.mockResolvedValue(null);
+      await expect(service.update('d1', { title: 'x' }, user)).rejects.toBeInstanceOf(
+        NotFoundException,
+      );
+    });
+  });
+});

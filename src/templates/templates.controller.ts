@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Public, Roles } from '../auth';
+import {
+  CreateTemplateDto,
+  TemplateIdParams,
+  TemplateListResponseDto,
+  TemplateResponseDto,
+  UpdateTemplateDto,
+} from './template.dto';
+import { TemplatesService } from './templates.service';
+
+const INVALID = 'Invalid id, query or body; the message names the field';
+
+/** Agent templates: anyone may read, admins write. */
+@ApiTags('templates')
+@Controller('templates')
+export class TemplatesController {
+  constructor(private readonly templates: TemplatesService) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'List all templates' })
+  @ApiOkResponse({ type: TemplateListResponseDto })
+  list(): Promise<TemplateListResponseDto> {
+    return this.templates.list();
+  }
+
+  @Public()
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a template' })
+  @ApiBadRequestResponse({ description: INVALID })
+  @ApiOkResponse({ type: TemplateResponseDto })
+  @ApiNotFoundResponse({ description: 'Unknown template' })
+  get(@Param() { id }: TemplateIdParams): Promise<TemplateResponseDto> {
+    return this.templates.get(id);
+  }
+
+  @Roles('admin')
+  @Post()
+  @ApiOperation({ summary: 'Create a template (admin)' })
+  @ApiBadRequestResponse({ description: INVALID })
+  @ApiCreatedResponse({ type: TemplateResponseDto })
+  @ApiConflictResponse({ description: 'A template with this name exists' })
+  create(@Body() dto: CreateTemplateDto): Promise<TemplateResponseDto> {
+    return this.templates.create(dto);
+  }
+
+  @Roles('admin')
+  @Put(':id')
+  @ApiOperation({ summary: 'Update a template (admin)' })
+  @ApiBadRequestResponse({ description: INVALID })
+  @ApiOkResponse({ type: TemplateResponseDto })
+  @ApiNotFoundResponse({ description: 'Unknown template' })
+  @ApiConflictResponse({ description: 'A template with this name exists' })
+  update(
+    @Param() { id }: TemplateIdParams,
+    @Body() dto: UpdateTemplateDto,
+  ): Promise<TemplateResponseDto> {
+    return this.templates.update(id, dto);
+  }
+
+  @Roles('admin')
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a template (admin)' })
+  @ApiBadRequestResponse({ description: INVALID })
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: 'Unknown template' })
+  delete(@Param() { id }: TemplateIdParams): Promise<void> {
+    return this.templates.delete(id);
+  }
+}

@@ -1,0 +1,83 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Public, Roles } from '../auth';
+import { CreateToolDto, UpdateToolDto } from './dto/create-tool.dto';
+import { ToolListResponseDto, ToolResponseDto } from './dto/tool-response.dto';
+import { ToolsService } from './tools.service';
+
+/** The tool catalogue: anyone reads it, admins curate it. */
+@ApiTags('tools')
+@Controller('tools')
+export class ToolsController {
+  constructor(private readonly tools: ToolsService) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'List tools by name (at most 500)' })
+  @ApiOkResponse({ type: ToolListResponseDto, description: 'At most 500 tools, by name' })
+  list(): Promise<ToolListResponseDto> {
+    return this.tools.list();
+  }
+
+  @Public()
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a tool' })
+  @ApiOkResponse({ type: ToolResponseDto })
+  @ApiNotFoundResponse()
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<ToolResponseDto> {
+    return this.tools.get(id);
+  }
+
+  @Roles('admin')
+  @Post()
+  @ApiOperation({ summary: 'Create a tool (admin)' })
+  @ApiCreatedResponse({ type: ToolResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid fields, named' })
+  @ApiConflictResponse({ description: 'A tool with this name exists' })
+  create(@Body() dto: CreateToolDto): Promise<ToolResponseDto> {
+    return this.tools.create(dto);
+  }
+
+  @Roles('admin')
+  @Put(':id')
+  @ApiOperation({ summary: 'Update a tool (admin)' })
+  @ApiOkResponse({ type: ToolResponseDto })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'A tool with this name exists' })
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateToolDto,
+  ): Promise<ToolResponseDto> {
+    return this.tools.update(id, dto);
+  }
+
+  @Roles('admin')
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a tool (admin)' })
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse()
+  delete(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.tools.delete(id);
+  }
+}

@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { WORKFLOW_STATUSES, type WorkflowStatus } from './workflow.constants';
+import { IsWorkflowDefinition } from './workflow-definition.validator';
+
+/** Validates the field unless it is absent; unlike `@IsOptional()`, null is validated (and fails). */
+const IfPresent = (): PropertyDecorator => ValidateIf((_dto, value) => value !== undefined);
+
+/** Path parameters of `/workflows/{id}`. */
+export class WorkflowIdParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id: string;
+}
+
+/** Query of `GET /workflows`. */
+export class ListWorkflowsQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only workflows of this agent' })
+  @IfPresent()
+  @IsUUID()
+  agent_id?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IfPresent()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+}
+
+/** Body of `PUT /workflows/{id}`: absent fields are kept; `description` may be cleared with null. */
+export class UpdateWorkflowDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IfPresent()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Steps of the workflow (JSON object, at most 64 KiB serialized)',
+  })
+  @IfPresent()
+  @IsWorkflowDefinition()
+  definition?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: WORKFLOW_STATUSES })
+  @IfPresent()
+  @IsIn(WORKFLOW_STATUSES)
+  status?: WorkflowStatus;
+}
+
+/** Body of `POST /workflows`. */
+export class CreateWorkflowDto {
+  @ApiProperty({ format: 'uuid', description: 'Agent the workflow belongs to' })
+  @IsUUID()
+  agent_id: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    default: {},
+    description: 'Steps of the workflow (JSON object, at most 64 KiB serialized)',
+  })
+  @IfPresent()
+  @IsWorkflowDefinition()
+  definition?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: WORKFLOW_STATUSES, default: 'draft' })
+  @IfPresent()
+  @IsIn(WORKFLOW_STATUSES)
+  status?: WorkflowStatus;
+}

@@ -1,0 +1,94 @@
+import { ForbiddenException, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AgentsService } from '../agents';
+import type { Principal } from '../auth';
+import { buildWorkflowEntity } from '../../test/factories/workflow.factory';
+import type { WorkflowEntity } from './workflow.entity';
+import type { WorkflowsRepository } from './workflows.repository';
+import { WorkflowsService } from './workflows.service';
+
+describe(WorkflowsService.name, () => {
+  const principal: Principal = { id: randomUUID(), role: 'user' };
+  let repository: jest.Mocked<WorkflowsRepository>;
+  let agents: { assertCanModify: jest.Mock; assertExists: jest.Mock };
+  let service: WorkflowsService;
+
+  beforeEach(() => {
+    repository = {
+      list: jest.fn().mockResolvedValue([]),
+      findById: jest.fn(),
+      insert: jest.fn((fields) => Promise.resolve(buildWorkflowEntity(fields))),
+      update: jest.fn((workflow: WorkflowEntity, fields) =>
+        Promise.resolve(Object.assign(workflow, fields)),
+      ),
+      delete: jest.fn().mockResolvedValue(true),
+    } as unknown as jest.Mocked<WorkflowsRepository>;
+    agents = {
+      assertCanModify: jest.fn().mockResolvedValue(undefined),
+      assertExists: jest.fn().mockResolvedValue(undefined),
+    };
+    service = new WorkflowsService(repository, agents as unknown as AgentsService);
+  });
+
+  describe('create', () => {
+    it('should check the caller may modify the agent and apply the defaults', async () => {
+      const agentId = randomUUID();
+
+      const created = await service.create({ agent_id: agentId, name: 'Triage' }, principal);
+
+      expect(agents.assertCanModify).toHaveBeenCalledWith(agentId, principal);
+      expect(repository.insert).toHaveBeenCalledWith({
+        agentId,
+        name: 'Triage',
+        description: null,
+        definition: {},
+        status: 'draft',
+      });
+      expect(created).toMatchObject({ agent_id: agentId, status: 'draft', definition: {} });
+    });
+
+    it('should not insert when the agents module refuses', async () => {
+      agents.assertCanModify.mockRejectedValue(new ForbiddenException());
+      await expect(
+        service.create({ agent_id: randomUUID(), name: 'x' }, principal),
+      ).rejects.toBeInstanceOf(ForbiddenException);
+      expect(repository.insert).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('update and delete', () => {
+    it("should check the permission on the workflow's own agent", async () => {
+      const workflow = buildWorkflowEntity();
+      repository.findById.mockResolvedValue(workflow);
+
+      const updated = await service.update(workflow.id, { status: 'active' }, principal);
+      await service.delete(workflow.id, principal);
+
+      expect(agents.assertCanModify).toHaveBeenNthCalledWith(1, workflow.agentId, principal);
+      expect(agents.assertCanModify).toHaveBeenNthCalledWith(2, workflow.agentId, principal);
+      expect(updated.status).toBe('active');
+      expect(repository.delete).toHaveBeenCalledWith(workflow.id);
+    });
+
+    it('should neither write nor delete when the caller may not modify the agent', async () => {
+      repository.findById.mockResolvedValue(buildWorkflowEntity());
+      agents.assertCanModify.mockRejectedValue(new ForbiddenException());
+
+      await expect(service.update('w1', { name: 'x' }, principal)).rejects.toBeInstanceOf(
+        ForbiddenException,
+      );
+      await expect(service.delete('w1', principal)).rejects.toBeInstanceOf(ForbiddenException);
+      expect(repository.update).not.toHaveBeenCalled();
+      expect(repository.delete).not.toHaveBeenCalled();
+    });
+
+    it('should answer 404 for an unknown workflow before asking about the agent', async () => {
+      repository.findById.mockResolvedValue(null);
+
+      await expect(service.get('w1')).rejects.toBeInstanceOf(NotFoundException);
+      await expect(service.update('w1', {}, principal)).rejects.toBeInstanceOf(NotFoundException);
+      await expect(service.delete('w1', principal)).rejects.toBeInstanceOf(NotFoundException);
+      expect(agents.assertCanModify).not.toHaveBeenCalled();
+    });
+  });
+});
