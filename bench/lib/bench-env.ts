@@ -1,0 +1,17 @@
+import { existsSync } from 'node:fs';
+
+/**
+ * Environment of a bench run, set before the app's config is read: `.env` when present (the real
+ * environment wins), silent logs, a Redis key prefix of its own, and migrations left to the
+ * runner (it applies them before the app boots).
+ */
+export function prepareBenchEnv(): void {
+  if (existsSync('.env')) {
+    process.loadEnvFile('.env');
+  }
+  process.env.LOG_LEVEL = 'silent';
+  process.env.REDIS__KEY_PREFIX ??= 'agentic_bench';
+  process.env.DATABASE__RUN_MIGRATIONS ??= 'false';
+  // Only for a clone without .env; a configured secret always wins.
+  process.env.AUTH__JWT_SECRET ??= 'bench-only-jwt-secret-0123456789abcdefghij';
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import { authConfig, TokenService } from '../src/auth';
+import { loadDotEnv, runCli } from './cli';
+import { parseTokenArgs, TOKEN_USAGE } from './token-args';
+
+// `npm run token -- --sub <uuid> --role admin`: prints a bearer token the app accepts. It signs
+// with the app's own TokenService and reads the secret through the app's validated config, so a
+// missing or short AUTH__JWT_SECRET fails with the same message as a boot. The token alone goes
+// to stdout (`TOKEN=$(npm run -s token -- ...)`); the secret is never printed.
+runCli(TOKEN_USAGE, () => {
+  const args = parseTokenArgs(process.argv.slice(2), randomUUID);
+  if (args.help) {
+    process.stdout.write(`${TOKEN_USAGE}\n`);
+    return;
+  }
+  loadDotEnv();
+  const config = authConfig();
+  const ttlSeconds = args.ttlSeconds ?? config.tokenTtlSeconds;
+  const token = new TokenService(new JwtService(), config).sign(
+    { id: args.sub, role: args.role },
+    ttlSeconds,
+  );
+  const expires = new Date(Date.now() + ttlSeconds * 1000).toISOString();
+  process.stderr.write(`sub=${args.sub} role=${args.role} expires=${expires}\n`);
+  process.stdout.write(`${token}\n`);
+});
