@@ -3,11 +3,14 @@ import { ConfigType } from '@nestjs/config';
 import { AppModule } from './app.module';
 import { createApp } from './bootstrap';
 import { appConfig, EnvValidationError } from './config';
+import { GracefulShutdown } from './monitoring';
 
 async function bootstrap(): Promise<void> {
   const app = await createApp(await AppModule.forRoot());
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   await app.listen({ port: config.port, host: config.host });
+  // Readiness 503 at once, drain, then close (instead of Nest's immediate enableShutdownHooks).
+  GracefulShutdown.forApp(app).listen();
 }
 
 bootstrap().catch((error: unknown) => {

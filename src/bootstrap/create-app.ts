@@ -21,7 +21,8 @@ export interface CreateAppOptions {
 
 /**
  * Creates the Fastify-based Nest app with everything the HTTP surface needs: request ids,
- * body limits (a larger one for batch routes), validation, OpenAPI and shutdown hooks.
+ * body limits (a larger one for batch routes), validation and OpenAPI. Signals are handled by
+ * `GracefulShutdown` (see main.ts); tests call `app.close()`.
  * Shared by `main.ts` and the e2e tests so both run the same app.
  */
 export async function createApp(
@@ -55,7 +56,6 @@ export async function createApp(
   });
 
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   setupOpenApi(app, options.version ?? '0.0.0');
   return app;
 }

@@ -1,0 +1,14 @@
+export { MonitoringModule } from './monitoring.module';
+export { MonitoringCoreModule } from './monitoring-core.module';
+export { monitoringConfig, MonitoringEnv, READINESS_GROUPS } from './monitoring.config';
+export type { MonitoringConfig, ReadinessGroup } from './monitoring.config';
+export { MetricsService } from './metrics/metrics.service';
+export { PROCESS_TIME_HEADER } from './metrics/request-timing';
+export { UNMATCHED_ROUTE } from './metrics/http-labels';
+export { ReadinessRegistry } from './health/readiness.registry';
+export type { ReadinessCheck, CheckOutcome } from './health/readiness.registry';
+export { StartupState, ShutdownState } from './health/lifecycle-state';
+export { PerformanceStatsRegistry } from './stats/performance-stats.registry';
+export type { PerformanceSection } from './stats/performance-stats.registry';
+export { GracefulShutdown } from './shutdown/graceful-shutdown';
+export type { GracefulShutdownOptions } from './shutdown/graceful-shutdown';

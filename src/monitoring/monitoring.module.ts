@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { PersistenceModule } from '../persistence';
+import { RedisModule } from '../redis';
+import { DatabaseHealthIndicator } from './health/database.health';
+import { DependencyChecks } from './health/dependency-checks';
+import { EventLoopMonitor } from './health/event-loop-monitor';
+import { HealthController } from './health/health.controller';
+import { ProbesService } from './health/probes.service';
+import { ReadinessService } from './health/readiness.service';
+import { StartupHook } from './health/startup.hook';
+import { InfoController } from './info/info.controller';
+import { DatabaseMetrics } from './metrics/database-metrics';
+import { HttpMetrics } from './metrics/http-metrics';
+import { MetricsRoute } from './metrics/metrics.route';
+import { RequestTiming } from './metrics/request-timing';
+import { MonitoringCoreModule } from './monitoring-core.module';
+import { ShutdownConnectionHook } from './shutdown/shutdown-connection.hook';
+import { DatabaseStats } from './stats/database-stats';
+import { PerformanceController } from './stats/performance.controller';
+import { PerformanceService } from './stats/performance.service';
+
+/**
+ * Probes (`/health/live|ready|startup`), Prometheus `/metrics`, request timing
+ * (`X-Process-Time`, HTTP metrics, slow-request log), `/performance/stats`,
+ * `/health/performance` and `/info`. Imported once by the app module; other modules import
+ * {@link MonitoringCoreModule} to register what they own.
+ */
+@Module({
+  imports: [MonitoringCoreModule, PersistenceModule, RedisModule, TerminusModule],
+  controllers: [HealthController, PerformanceController, InfoController],
+  providers: [
+    DatabaseHealthIndicator,
+    DependencyChecks,
+    EventLoopMonitor,
+    ReadinessService,
+    ProbesService,
+    StartupHook,
+    HttpMetrics,
+    RequestTiming,
+    MetricsRoute,
+    DatabaseMetrics,
+    PerformanceService,
+    DatabaseStats,
+    ShutdownConnectionHook,
+  ],
+  exports: [MonitoringCoreModule],
+})
+export class MonitoringModule {}

@@ -1,0 +1,115 @@
+import { INestApplication, Logger, LoggerService } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Server } from 'node:http';
+import { ShutdownState } from '../health/lifecycle-state';
+import { monitoringConfig } from '../monitoring.config';
+import { stopAcceptingAndDrain } from './http-drain';
+
+/** What GracefulShutdown needs; `GracefulShutdown.forApp(app)` builds it from the app. */
+export interface GracefulShutdownOptions {
+  /** Stops accepting and waits (at most `timeoutMs`) for open connections to finish. */
+  stopAccepting: (timeoutMs: number) => Promise<boolean>;
+  /** Closes the app: the HTTP server, then every shutdown hook (queues, Redis, the pool). */
+  close: () => Promise<void>;
+  state: ShutdownState;
+  /** ms to keep serving after the signal (readiness 503) so load balancers drop the instance. */
+  drainMs: number;
+  /** ms allowed for in-flight requests plus `close()`; past it the process exits 1. */
+  timeoutMs: number;
+  /** @default process.exit */
+  exit?: (code: number) => void;
+  logger?: LoggerService;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The shutdown sequence that replaces Nest's `enableShutdownHooks()`. On the first SIGTERM or
+ * SIGINT: readiness turns 503 at once (liveness stays 200); the server keeps serving for the
+ * drain time; then it stops accepting, waits for in-flight requests, and closes the app
+ * (queues, Redis, the pool), all bounded by the timeout; exit 0 when everything finished in
+ * time, 1 otherwise. A second signal exits 1 at once.
+ *
+ * @example
+ * ```ts
+ * await app.listen({ port });
+ * GracefulShutdown.forApp(app).listen();
+ * ```
+ * @publicApi
+ */
+export class GracefulShutdown {
+  private started = false;
+  private readonly exit: (code: number) => void;
+  private readonly logger: LoggerService;
+
+  constructor(private readonly options: GracefulShutdownOptions) {
+    this.exit = options.exit ?? ((code) => process.exit(code));
+    this.logger = options.logger ?? new Logger(GracefulShutdown.name);
+  }
+
+  /** Builds the sequence from the app's HTTP server, monitoring config and shutdown state. */
+  static forApp(app: INestApplication): GracefulShutdown {
+    const config = app.get<ConfigType<typeof monitoringConfig>>(monitoringConfig.KEY);
+    const server = app.getHttpServer() as Server;
+    return new GracefulShutdown({
+      stopAccepting: (timeoutMs) => stopAcceptingAndDrain(server, timeoutMs),
+      close: () => app.close(),
+      state: app.get(ShutdownState),
+      drainMs: config.shutdownDrainMs,
+      timeoutMs: config.shutdownTimeoutMs,
+    });
+  }
+
+  /** Handles the signals from now on. */
+  listen(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): this {
+    for (const signal of signals) {
+      process.on(signal, () => void this.shutdown(signal));
+    }
+    return this;
+  }
+
+  /** Runs the sequence (a second call forces exit 1). */
+  async shutdown(signal: string): Promise<void> {
+    if (this.started) {
+      this.logger.warn(`${signal} received again: exiting now`);
+      this.exit(1);
+      return;
+    }
+    this.started = true;
+    const { state, drainMs, timeoutMs } = this.options;
+    state.markShuttingDown();
+    this.logger.log(`${signal} received: readiness is 503, draining for ${drainMs} ms`);
+    await sleep(drainMs);
+    this.logger.log('Drain finished: closing the HTTP listener');
+    state.markClosing();
+    const deadline = Date.now() + timeoutMs;
+    const drained = await this.options.stopAccepting(timeoutMs);
+    if (!drained) {
+      this.logger.warn('In-flight requests did not finish in time; closing anyway');
+    }
+    const closed = await this.closeWithin(Math.max(0, deadline - Date.now()));
+    this.exit(drained && closed ? 0 : 1);
+  }
+
+  private async closeWithin(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const closed = this.options.close().then(
+      () => true,
+      (error: unknown) => {
+        this.logger.error(`Shutdown failed: ${String(error)}`);
+        return false;
+      },
+    );
+    const ok = await Promise.race([closed, timedOut]);
+    clearTimeout(timer);
+    if (ok) {
+      this.logger.log('Shutdown complete');
+    } else {
+      this.logger.error('Shutdown did not finish in time');
+    }
+    return ok;
+  }
+}

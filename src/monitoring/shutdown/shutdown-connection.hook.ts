@@ -1,0 +1,27 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { ShutdownState } from '../health/lifecycle-state';
+
+/**
+ * Once the listener has stopped accepting, every response carries `Connection: close`, so a
+ * keep-alive client finishes its request here and opens its next connection elsewhere instead
+ * of reusing a socket that is about to close.
+ */
+@Injectable()
+export class ShutdownConnectionHook implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly state: ShutdownState,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    fastify?.addHook('onSend', (_request, reply, payload, done) => {
+      if (this.state.closing) {
+        void reply.header('Connection', 'close');
+      }
+      done(null, payload);
+    });
+  }
+}
