@@ -4,8 +4,8 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 const MODULES = [
-  'agents', 'auth', 'bootstrap', 'caching', 'config', 'documents', 'logging', 'monitoring',
-  'pagination', 'persistence', 'queues', 'resilience', 'templates', 'tools', 'users', 'workflows',
+  'agents', 'auth', 'bootstrap', 'caching', 'config', 'documents', 'external-data', 'logging', 'monitoring',
+  'pagination', 'persistence', 'queues', 'redis', 'resilience', 'templates', 'tools', 'users', 'workflows',
 ];
 
 export default tseslint.config(
@@ -58,6 +58,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
   },

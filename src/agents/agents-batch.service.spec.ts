@@ -1,6 +1,7 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import type { Principal } from '../auth';
 import { UsersService } from '../users';
+import { AgentsChanges } from './agents-changes';
 import { AgentsBatchRepository } from './agents-batch.repository';
 import { AgentsBatchService } from './agents-batch.service';
 
@@ -10,6 +11,7 @@ describe(AgentsBatchService.name, () => {
   let repository: jest.Mocked<Pick<AgentsBatchRepository, 'insertAll' | 'updateAll'>>;
   let users: jest.Mocked<Pick<UsersService, 'ensureUser'>>;
   let service: AgentsBatchService;
+  let changes: jest.Mocked<Pick<AgentsChanges, 'changed'>>;
 
   beforeEach(() => {
     repository = {
@@ -17,9 +19,11 @@ describe(AgentsBatchService.name, () => {
       updateAll: jest.fn().mockResolvedValue([]),
     };
     users = { ensureUser: jest.fn().mockResolvedValue(undefined) };
+    changes = { changed: jest.fn().mockResolvedValue(undefined) };
     service = new AgentsBatchService(
       repository as unknown as AgentsBatchRepository,
       users as unknown as UsersService,
+      changes as unknown as AgentsChanges,
     );
   });
 

@@ -3,6 +3,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import type { Principal } from '../auth';
 import { UsersService } from '../users';
 import { AgentsBatchRepository } from './agents-batch.repository';
+import { AgentsChanges } from './agents-changes';
 import {
   BatchCreateAgentItemDto,
   BatchCreatedResponseDto,
@@ -19,6 +20,7 @@ export class AgentsBatchService {
   constructor(
     private readonly batch: AgentsBatchRepository,
     private readonly users: UsersService,
+    private readonly changes: AgentsChanges,
   ) {}
 
   /** Creates every item (already validated) as an agent owned by the caller. */
@@ -38,6 +40,7 @@ export class AgentsBatchService {
         owner_id: principal.id,
       })),
     );
+    await this.changes.changed('agent_created');
     return { created: items.length };
   }
 
@@ -71,6 +74,10 @@ export class AgentsBatchService {
           (missing.length > MAX_LISTED ? ', ...' : ''),
       );
     }
+    await this.changes.changed(
+      'agent_updated',
+      patches.map((patch) => patch.id),
+    );
     return { updated: patches.length };
   }
 }

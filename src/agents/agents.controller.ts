@@ -9,7 +9,6 @@ import {
   ParseUUIDPipe,
   Post,
   Put,
-  Query,
 } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
@@ -25,12 +24,16 @@ import {
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Public, type Principal } from '../auth';
 import { LARGE_BODY } from '../bootstrap';
+import { CacheResponse, type CacheResponseOptions, InvalidateCache } from '../caching';
+import { type CursorPage, type Page, type PageRequest, PageQuery, Paginated } from '../pagination';
+import { SNAPSHOT_SIZE } from './agents-snapshot';
+import { AGENTS_PAGINATION } from './agents.pagination';
 import { AgentsBatchService } from './agents-batch.service';
 import { MAX_BATCH_CREATE, MAX_BATCH_UPDATE } from './agents.constants';
 import { AgentsService } from './agents.service';
 import { BatchBodyPipe } from './batch-body.pipe';
 import { AgentDetailResponseDto } from './dto/agent-detail-response.dto';
-import { AgentListResponseDto, AgentResponseDto } from './dto/agent-response.dto';
+import { AgentResponseDto } from './dto/agent-response.dto';
 import {
   BatchCreateAgentItemDto,
   BatchCreatedResponseDto,
@@ -38,8 +41,16 @@ import {
   BatchUpdatedResponseDto,
 } from './dto/batch-agents.dto';
 import { CreateAgentDto } from './dto/create-agent.dto';
-import { ListAgentsQueryDto } from './dto/list-agents-query.dto';
 import { UpdateAgentDto } from './dto/update-agent.dto';
+
+/** Lists (offset, cursor, memory): the guide's 300 s under `agents_list`, dropped by any agent write. */
+const AGENTS_LIST_CACHE: CacheResponseOptions = {
+  ttl: 300,
+  keyPrefix: 'agents_list',
+  tags: ['agents'],
+  invalidatedBy: ['agent_created', 'agent_updated', 'agent_deleted'],
+  scope: 'public',
+};
 
 /** Agents: anyone reads them; the owner or an admin changes them. */
 @ApiTags('agents')
@@ -52,16 +63,44 @@ export class AgentsController {
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'List agents, newest first' })
-  @ApiOkResponse({ type: AgentListResponseDto, description: 'Newest first' })
-  @ApiBadRequestResponse({ description: 'Invalid limit' })
-  list(@Query() query: ListAgentsQueryDto): Promise<AgentListResponseDto> {
-    return this.agents.list(query);
+  @CacheResponse(AGENTS_LIST_CACHE)
+  @ApiOperation({
+    summary: 'List agents (offset pages with filters, sorting and a count strategy)',
+  })
+  @Paginated(AGENTS_PAGINATION, AgentResponseDto)
+  @ApiBadRequestResponse({ description: 'Unknown field, operator or value, named in the message' })
+  list(@PageQuery(AGENTS_PAGINATION) page: PageRequest): Promise<Page<AgentResponseDto>> {
+    return this.agents.list(page);
+  }
+
+  @Public()
+  @Get('cursor')
+  @CacheResponse(AGENTS_LIST_CACHE)
+  @ApiOperation({ summary: 'List agents by keyset cursor (constant cost at any depth)' })
+  @Paginated(AGENTS_PAGINATION, AgentResponseDto, 'cursor')
+  @ApiBadRequestResponse({ description: 'Bad parameter or cursor (tampered, expired, foreign)' })
+  listByCursor(
+    @PageQuery(AGENTS_PAGINATION, 'cursor') page: PageRequest,
+  ): Promise<CursorPage<AgentResponseDto>> {
+    return this.agents.listByCursor(page);
+  }
+
+  @Public()
+  @Get('memory')
+  @CacheResponse(AGENTS_LIST_CACHE)
+  @ApiOperation({
+    summary: `List the in-memory snapshot of the newest ${SNAPSHOT_SIZE} agents (refreshed every 30 s)`,
+  })
+  @Paginated(AGENTS_PAGINATION, AgentResponseDto)
+  @ApiBadRequestResponse({ description: 'Unknown field, operator or value, named in the message' })
+  listFromMemory(@PageQuery(AGENTS_PAGINATION) page: PageRequest): Promise<Page<AgentResponseDto>> {
+    return this.agents.listFromMemory(page);
   }
 
   // The batch routes come before `:id` so `/agents/batch` is never read as an id.
   @Authenticated()
   @Post('batch')
+  @InvalidateCache({ events: ['agent_created'] })
   @ApiOperation({ summary: 'Create up to 100,000 agents in one transaction' })
   @RouteConfig({ [LARGE_BODY]: true })
   @ApiBody({ type: [BatchCreateAgentItemDto], description: `1 to ${MAX_BATCH_CREATE} agents` })
@@ -77,6 +116,8 @@ export class AgentsController {
 
   @Authenticated()
   @Put('batch')
+  // Drops every agent entry: a batch may touch any agent.
+  @InvalidateCache({ tags: ['agents'] })
   @ApiOperation({ summary: 'Update up to 10,000 agents with one statement' })
   @RouteConfig({ [LARGE_BODY]: true })
   @ApiBody({ type: [BatchUpdateAgentItemDto], description: `1 to ${MAX_BATCH_UPDATE} changes` })
@@ -93,6 +134,7 @@ export class AgentsController {
 
   @Public()
   @Get(':id')
+  @CacheResponse({ ttl: 60, keyPrefix: 'agents', tags: ['agents', 'agent:{id}'], scope: 'public' })
   @ApiOperation({ summary: 'Get an agent with its tools, workflows and owner' })
   @ApiOkResponse({ type: AgentDetailResponseDto })
   @ApiNotFoundResponse()
@@ -102,6 +144,7 @@ export class AgentsController {
 
   @Authenticated()
   @Post()
+  @InvalidateCache({ events: ['agent_created'] })
   @ApiOperation({ summary: 'Create an agent owned by the caller' })
   @ApiCreatedResponse({ type: AgentResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid fields or unknown tool_ids, named' })
@@ -114,6 +157,7 @@ export class AgentsController {
 
   @Authenticated()
   @Put(':id')
+  @InvalidateCache({ events: ['agent_updated'], tags: ['agent:{id}'] })
   @ApiOperation({ summary: 'Update an agent (owner or admin)' })
   @ApiOkResponse({ type: AgentResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid fields or unknown tool_ids, named' })
@@ -129,6 +173,7 @@ export class AgentsController {
 
   @Authenticated()
   @Delete(':id')
+  @InvalidateCache({ events: ['agent_deleted'], tags: ['agent:{id}'] })
   @ApiOperation({ summary: 'Delete an agent (owner or admin)' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()

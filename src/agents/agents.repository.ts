@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  Repository,
+  SelectQueryBuilder,
+  type QueryDeepPartialEntity,
+} from 'typeorm';
 import type { ToolEntity } from '../tools';
 import { AgentEntity } from './agent.entity';
 import { AgentWorkflowSummaryDto } from './dto/agent-detail-response.dto';
@@ -25,6 +31,11 @@ export class AgentsRepository {
   /** Newest first (id breaks ties, so the order is stable). */
   findNewest(limit: number): Promise<AgentEntity[]> {
     return this.agents.find({ order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+  }
+
+  /** The root-table query that list pages start from (no joins: counts stay cheap). */
+  listQuery(): SelectQueryBuilder<AgentEntity> {
+    return this.agents.createQueryBuilder('agent');
   }
 
   findById(id: string): Promise<AgentEntity | null> {

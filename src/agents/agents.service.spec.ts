@@ -3,6 +3,9 @@ import type { Principal } from '../auth';
 import { ToolsService } from '../tools';
 import { UsersService } from '../users';
 import { AgentEntity } from './agent.entity';
+import type { ListPaginator, Paginator } from '../pagination';
+import { AgentsChanges } from './agents-changes';
+import { AgentsSnapshot } from './agents-snapshot';
 import { AgentsRepository } from './agents.repository';
 import { AgentsService } from './agents.service';
 
@@ -27,6 +30,7 @@ describe(AgentsService.name, () => {
   let tools: jest.Mocked<Pick<ToolsService, 'findExistingIds'>>;
   let users: jest.Mocked<Pick<UsersService, 'ensureUser' | 'findSummary'>>;
   let service: AgentsService;
+  let changes: jest.Mocked<Pick<AgentsChanges, 'changed'>>;
 
   beforeEach(() => {
     repository = {
@@ -41,10 +45,15 @@ describe(AgentsService.name, () => {
       ensureUser: jest.fn().mockResolvedValue(undefined),
       findSummary: jest.fn().mockResolvedValue(null),
     };
+    changes = { changed: jest.fn().mockResolvedValue(undefined) };
     service = new AgentsService(
       repository as unknown as AgentsRepository,
       tools as unknown as ToolsService,
       users as unknown as UsersService,
+      {} as Paginator,
+      {} as ListPaginator,
+      {} as AgentsSnapshot,
+      changes as unknown as AgentsChanges,
     );
   });
 
@@ -91,6 +100,7 @@ describe(AgentsService.name, () => {
         },
         ['t1'],
       );
+      expect(changes.changed).toHaveBeenCalledWith('agent_created', [agent.id]);
     });
 
     it('should answer 400 naming tool_ids and the unknown ids, before writing', async () => {
@@ -111,12 +121,14 @@ describe(AgentsService.name, () => {
       await service.update(agent.id, owner, { description: null });
 
       expect(repository.update).toHaveBeenCalledWith(agent.id, { description: null }, undefined);
+      expect(changes.changed).toHaveBeenCalledWith('agent_updated', [agent.id]);
     });
 
     it('should answer 404 when the agent vanished meanwhile', async () => {
       repository.update.mockResolvedValue(null);
 
       await expect(service.update(agent.id, owner, {})).rejects.toBeInstanceOf(NotFoundException);
+      expect(changes.changed).not.toHaveBeenCalled();
     });
   });
 

@@ -7,11 +7,21 @@ import {
 import type { Principal } from '../auth';
 import { ToolsService } from '../tools';
 import { UsersService } from '../users';
+import {
+  type CursorPage,
+  ListPaginator,
+  mapPage,
+  type Page,
+  type PageRequest,
+  Paginator,
+} from '../pagination';
+import { AgentEntity } from './agent.entity';
+import { AgentsChanges } from './agents-changes';
+import { AgentsSnapshot } from './agents-snapshot';
 import { AgentFields, AgentsRepository } from './agents.repository';
 import { AgentDetailResponseDto, toAgentDetailResponse } from './dto/agent-detail-response.dto';
-import { AgentListResponseDto, AgentResponseDto, toAgentResponse } from './dto/agent-response.dto';
+import { AgentResponseDto, toAgentResponse } from './dto/agent-response.dto';
 import { CreateAgentDto } from './dto/create-agent.dto';
-import { ListAgentsQueryDto } from './dto/list-agents-query.dto';
 import { UpdateAgentDto, UpdateAgentFieldsDto } from './dto/update-agent.dto';
 
 /** Agents: reads are public; writes belong to the owner or an admin. */
@@ -21,11 +31,30 @@ export class AgentsService {
     private readonly agents: AgentsRepository,
     private readonly tools: ToolsService,
     private readonly users: UsersService,
+    private readonly paginator: Paginator,
+    private readonly listPaginator: ListPaginator,
+    private readonly snapshot: AgentsSnapshot,
+    private readonly changes: AgentsChanges,
   ) {}
 
-  async list(query: ListAgentsQueryDto): Promise<AgentListResponseDto> {
-    const agents = await this.agents.findNewest(query.limit);
-    return { items: agents.map(toAgentResponse) };
+  /** Offset page with filters, sorting and the resource's count strategy. */
+  async list(request: PageRequest): Promise<Page<AgentResponseDto>> {
+    return mapPage(
+      await this.paginator.paginate(this.agents.listQuery(), request),
+      toAgentResponse,
+    );
+  }
+
+  /** Keyset page: the same cost at any depth. */
+  async listByCursor(request: PageRequest): Promise<CursorPage<AgentResponseDto>> {
+    const page = await this.paginator.paginateByCursor(this.agents.listQuery(), request);
+    return mapPage(page, toAgentResponse);
+  }
+
+  /** Offset page of the in-memory snapshot of the newest agents. */
+  async listFromMemory(request: PageRequest): Promise<Page<AgentResponseDto>> {
+    const agents = await this.snapshot.get();
+    return mapPage(this.listPaginator.paginate(agents, request, agentField), toAgentResponse);
   }
 
   /** The agent with tools, workflows and owner: 4 queries whatever the number of tools. */
@@ -49,6 +78,7 @@ export class AgentsService {
       { status: 'active', description: null, config: {}, ...toFields(dto), ownerId: principal.id },
       toolIds ?? [],
     );
+    await this.changes.changed('agent_created', [agent.id]);
     return toAgentResponse(agent);
   }
 
@@ -59,6 +89,7 @@ export class AgentsService {
     if (!agent) {
       throw new NotFoundException(`Agent ${id} not found`);
     }
+    await this.changes.changed('agent_updated', [id]);
     return toAgentResponse(agent);
   }
 
@@ -67,6 +98,7 @@ export class AgentsService {
     if (!(await this.agents.delete(id))) {
       throw new NotFoundException(`Agent ${id} not found`);
     }
+    await this.changes.changed('agent_deleted', [id]);
   }
 
   /**
@@ -102,6 +134,20 @@ export class AgentsService {
       throw new BadRequestException([`tool_ids contains unknown tools: ${missing.join(', ')}`]);
     }
     return ids;
+  }
+}
+
+/** Reads a list field of an agent by its wire (snake_case) name. */
+function agentField(agent: AgentEntity, field: string): unknown {
+  switch (field) {
+    case 'owner_id':
+      return agent.ownerId;
+    case 'created_at':
+      return agent.createdAt;
+    case 'updated_at':
+      return agent.updatedAt;
+    default:
+      return (agent as unknown as Record<string, unknown>)[field];
   }
 }
 

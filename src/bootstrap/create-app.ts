@@ -3,10 +3,19 @@ import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { appConfig } from '../config';
+import type { Server } from 'node:http';
+import { appConfig, performanceConfig } from '../config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging';
 import { setupOpenApi } from './openapi';
 import { createValidationPipe } from './validation.pipe';
+
+function optional<T>(app: NestFastifyApplication, token: string | symbol): T | undefined {
+  try {
+    return app.get<T>(token);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Route config flag (`@RouteConfig({ largeBody: true })`) for routes that take batch bodies. */
 export const LARGE_BODY = 'largeBody';
@@ -42,6 +51,12 @@ export async function createApp(
   });
   app.useLogger(app.get(Logger));
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  // PERFORMANCE__WORKER_CONNECTIONS: connections beyond it are refused by Node at accept time.
+  // (Scenario apps in tests may leave the performance namespace out.)
+  const performance = optional<ConfigType<typeof performanceConfig>>(app, performanceConfig.KEY);
+  if (performance) {
+    (app.getHttpServer() as Server).maxConnections = performance.workerConnections;
+  }
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRoute', (route) => {

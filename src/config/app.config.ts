@@ -7,9 +7,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** Env keys of the HTTP process itself. */
 export class AppEnv {
+  /** `production` turns on production checks (e.g. warnings for open /metrics). */
   @EnvOneOf(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
+  /** HTTP port. */
   @EnvInt(0, 65535)
   PORT = 3000;
 
@@ -17,6 +19,7 @@ export class AppEnv {
   @EnvOneOf(['0.0.0.0', '127.0.0.1', '::', '::1'])
   HOST = '0.0.0.0';
 
+  /** Minimum level of the JSON log lines. */
   @EnvOneOf(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 

@@ -5,6 +5,7 @@ import { validateEnv } from './validate-env';
 
 /** Env keys of the shared Redis (cache and queues use the same server, each under its own prefix). */
 export class RedisEnv {
+  /** Redis shared by the response cache, cursors' count cache and the Bull queues (each under its own prefix). */
   @IsString()
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: '$property must be a redis:// or rediss:// URL' })
   REDIS__URL = 'redis://127.0.0.1:6379';

@@ -38,12 +38,6 @@ export class DocumentResponseDto extends DocumentSummaryResponseDto {
   content: string;
 }
 
-/** Body of `GET /documents`. */
-export class DocumentListResponseDto {
-  @ApiProperty({ type: [DocumentSummaryResponseDto] })
-  items: DocumentSummaryResponseDto[];
-}
-
 /** Maps an entity (loaded with or without content) to its list form. */
 export function toDocumentSummaryResponse(
   document: Omit<DocumentEntity, 'content'>,

@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-  NotContains,
-  ValidateIf,
-} from 'class-validator';
+import { IsString, IsUUID, Length, NotContains, ValidateIf } from 'class-validator';
 import { IsDocumentContent } from './document-content.validator';
-import { DOCUMENT_STATUSES, type DocumentStatus } from './document.constants';
 
 /** Validates the field unless it is absent; unlike `@IsOptional()`, null is validated (and fails). */
 const IfPresent = (): PropertyDecorator => ValidateIf((_dto, value) => value !== undefined);
@@ -27,22 +15,6 @@ export class DocumentIdParams {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
-}
-
-/** Query of `GET /documents`. */
-export class ListDocumentsQuery {
-  @ApiPropertyOptional({ enum: DOCUMENT_STATUSES, description: 'Only documents in this state' })
-  @IfPresent()
-  @IsIn(DOCUMENT_STATUSES)
-  status?: DocumentStatus;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IfPresent()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
 }
 
 /** Body of `POST /documents`. */

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseEnumPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
@@ -8,21 +20,40 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, type Principal } from '../auth';
 import { LARGE_BODY } from '../bootstrap';
-import {
-  CreateDocumentDto,
-  DocumentIdParams,
-  ListDocumentsQuery,
-  UpdateDocumentDto,
-} from './document.dto';
-import { DocumentListResponseDto, DocumentResponseDto } from './document-response.dto';
+import { type CursorPage, type Page, type PageRequest, PageQuery, Paginated } from '../pagination';
+import { DOCUMENT_STATUSES, type DocumentStatus } from './document.constants';
+import { CreateDocumentDto, DocumentIdParams, UpdateDocumentDto } from './document.dto';
+import { DocumentResponseDto, DocumentSummaryResponseDto } from './document-response.dto';
+import { DOCUMENTS_PAGINATION } from './documents.pagination';
 import { DocumentsService } from './documents.service';
 
 const NOT_FOUND = 'Unknown document, or not yours';
 const INVALID = 'Invalid id, query or body; the message names the field';
+const INVALID_PAGE = 'Unknown field, operator or value, or a bad cursor, named in the message';
+
+/** The older `?status=<status>`, kept as a shorthand for `filter[status]=eq:<status>`. */
+const StatusQuery = () =>
+  Query(
+    'status',
+    new ParseEnumPipe(Object.fromEntries(DOCUMENT_STATUSES.map((status) => [status, status])), {
+      optional: true,
+      exceptionFactory: () =>
+        new BadRequestException([`status must be one of ${DOCUMENT_STATUSES.join(', ')}`]),
+    }),
+  );
+const StatusDocs = () =>
+  ApiQuery({
+    name: 'status',
+    required: false,
+    deprecated: true,
+    enum: DOCUMENT_STATUSES,
+    description: 'Shorthand for filter[status]=eq:<status>',
+  });
 
 /** The caller's private documents (an admin reaches all of them). */
 @ApiTags('documents')
@@ -32,14 +63,35 @@ export class DocumentsController {
   constructor(private readonly documents: DocumentsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List your documents, newest first' })
-  @ApiBadRequestResponse({ description: INVALID })
-  @ApiOkResponse({ type: DocumentListResponseDto })
+  @ApiOperation({
+    summary:
+      'List your documents (an admin: all), newest first, without content (offset pages; the older status=<status> still filters)',
+  })
+  @Paginated(DOCUMENTS_PAGINATION, DocumentSummaryResponseDto)
+  @StatusDocs()
+  @ApiBadRequestResponse({ description: INVALID_PAGE })
   list(
-    @Query() query: ListDocumentsQuery,
+    @PageQuery(DOCUMENTS_PAGINATION) page: PageRequest,
     @CurrentUser() principal: Principal,
-  ): Promise<DocumentListResponseDto> {
-    return this.documents.list(query, principal);
+    @StatusQuery() status?: DocumentStatus,
+  ): Promise<Page<DocumentSummaryResponseDto>> {
+    return this.documents.list(page, principal, status);
+  }
+
+  @Get('cursor')
+  @ApiOperation({
+    summary:
+      'List your documents (an admin: all) by keyset cursor, without content (constant cost at any depth)',
+  })
+  @Paginated(DOCUMENTS_PAGINATION, DocumentSummaryResponseDto, 'cursor')
+  @StatusDocs()
+  @ApiBadRequestResponse({ description: INVALID_PAGE })
+  listByCursor(
+    @PageQuery(DOCUMENTS_PAGINATION, 'cursor') page: PageRequest,
+    @CurrentUser() principal: Principal,
+    @StatusQuery() status?: DocumentStatus,
+  ): Promise<CursorPage<DocumentSummaryResponseDto>> {
+    return this.documents.listByCursor(page, principal, status);
   }
 
   @Get(':id')

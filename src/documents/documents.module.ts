@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PaginationModule } from '../pagination';
 import { UsersModule } from '../users';
 import { DocumentEntity } from './document.entity';
 import { DocumentsController } from './documents.controller';
@@ -8,7 +9,7 @@ import { DocumentsService } from './documents.service';
 
 /** Documents domain module: users' private documents, later processed for retrieval. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DocumentEntity]), UsersModule],
+  imports: [TypeOrmModule.forFeature([DocumentEntity]), PaginationModule, UsersModule],
   controllers: [DocumentsController],
   providers: [DocumentsRepository, DocumentsService],
   exports: [DocumentsService],

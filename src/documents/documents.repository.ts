@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, QueryDeepPartialEntity, Repository } from 'typeorm';
-import type { DocumentStatus } from './document.constants';
+import { QueryDeepPartialEntity, Repository, SelectQueryBuilder } from 'typeorm';
 import { DocumentEntity } from './document.entity';
 
 /** Fields written when a document is created or edited. */
@@ -13,17 +12,18 @@ export type DocumentFields = Pick<
 /** A document loaded for a list: everything but the (up to 5 MiB) content. */
 export type DocumentSummary = Omit<DocumentEntity, 'content'>;
 
-const SUMMARY_COLUMNS = {
-  id: true,
-  ownerId: true,
-  title: true,
-  status: true,
-  chunkCount: true,
-  stats: true,
-  processedAt: true,
-  createdAt: true,
-  updatedAt: true,
-} as const;
+const LIST_ALIAS = 'document';
+const SUMMARY_COLUMNS: ReadonlyArray<keyof DocumentSummary> = [
+  'id',
+  'ownerId',
+  'title',
+  'status',
+  'chunkCount',
+  'stats',
+  'processedAt',
+  'createdAt',
+  'updatedAt',
+];
 
 // Every method takes an optional `ownerId`: set, it scopes the statement to that owner's rows
 // (the service decides when); undefined means any owner. The jsonb `stats` does not fit
@@ -36,25 +36,17 @@ export class DocumentsRepository {
     @InjectRepository(DocumentEntity) private readonly repo: Repository<DocumentEntity>,
   ) {}
 
-  /** Newest first, without content. */
-  list(filter: {
-    ownerId?: string;
-    status?: DocumentStatus;
-    limit: number;
-  }): Promise<DocumentSummary[]> {
-    const where: FindOptionsWhere<DocumentEntity> = {};
-    if (filter.ownerId !== undefined) {
-      where.ownerId = filter.ownerId;
-    }
-    if (filter.status !== undefined) {
-      where.status = filter.status;
-    }
-    return this.repo.find({
-      select: SUMMARY_COLUMNS,
-      where,
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take: filter.limit,
-    });
+  /**
+   * The root-table query list pages start from: every column but the content, already scoped to
+   * the owner (the paginator only adds its filters with AND, so the scope always holds).
+   */
+  listQuery(ownerId?: string): SelectQueryBuilder<DocumentEntity> {
+    const query = this.repo
+      .createQueryBuilder(LIST_ALIAS)
+      .select(SUMMARY_COLUMNS.map((column) => `${LIST_ALIAS}.${column}`));
+    return ownerId === undefined
+      ? query
+      : query.where(`${LIST_ALIAS}.ownerId = :listOwnerId`, { listOwnerId: ownerId });
   }
 
   find(id: string, ownerId?: string): Promise<DocumentEntity | null> {

@@ -1,25 +1,44 @@
 import { NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth';
+import type { PageRequest, Paginator } from '../pagination';
 import type { UsersService } from '../users';
 import {
   buildDocumentEntity,
   buildProcessedDocumentEntity,
 } from '../../test/factories/document.factory';
 import type { DocumentEntity } from './document.entity';
+import { DOCUMENTS_PAGINATION } from './documents.pagination';
 import type { DocumentsRepository } from './documents.repository';
 import { DocumentsService } from './documents.service';
+
+const pageRequest = (): PageRequest => ({
+  resource: DOCUMENTS_PAGINATION,
+  page: 1,
+  size: 20,
+  offset: 0,
+  sort: [
+    { field: 'created_at', column: 'created_at', order: 'desc' },
+    { field: 'id', column: 'id', order: 'desc' },
+  ],
+  filters: [],
+  count: 'exact',
+  signature: 'sig',
+  query: {},
+});
 
 describe(DocumentsService.name, () => {
   const user: Principal = { id: randomUUID(), role: 'user' };
   const admin: Principal = { id: randomUUID(), role: 'admin' };
   let repository: jest.Mocked<DocumentsRepository>;
   let users: jest.Mocked<Pick<UsersService, 'ensureUser'>>;
+  let paginator: jest.Mocked<Pick<Paginator, 'paginate' | 'paginateByCursor'>>;
   let service: DocumentsService;
+  const listQuery = { kind: 'root query' };
 
   beforeEach(() => {
     repository = {
-      list: jest.fn().mockResolvedValue([]),
+      listQuery: jest.fn().mockReturnValue(listQuery),
       find: jest.fn(),
       insert: jest.fn((fields) => Promise.resolve(buildDocumentEntity(fields))),
       update: jest.fn((document: DocumentEntity, fields) =>
@@ -28,30 +47,37 @@ describe(DocumentsService.name, () => {
       delete: jest.fn().mockResolvedValue(true),
     } as unknown as jest.Mocked<DocumentsRepository>;
     users = { ensureUser: jest.fn().mockResolvedValue(undefined) };
-    service = new DocumentsService(repository, users as unknown as UsersService);
+    paginator = {
+      paginate: jest.fn().mockResolvedValue({ items: [], metadata: {} }),
+      paginateByCursor: jest.fn().mockResolvedValue({ items: [], metadata: {} }),
+    };
+    service = new DocumentsService(
+      repository,
+      users as unknown as UsersService,
+      paginator as unknown as Paginator,
+    );
   });
 
   describe('visibility', () => {
-    it('should scope a user to their own documents', async () => {
-      await service.list({ limit: 20, status: 'failed' }, user);
+    it("should page a user's lists from a root query scoped to their own documents", async () => {
+      const request = pageRequest();
+
+      await service.list(request, user);
+      await service.listByCursor(request, user);
       await service.delete('d1', user);
-      expect(repository.list).toHaveBeenCalledWith({
-        ownerId: user.id,
-        status: 'failed',
-        limit: 20,
-      });
+
+      expect(repository.listQuery).toHaveBeenNthCalledWith(1, user.id);
+      expect(repository.listQuery).toHaveBeenNthCalledWith(2, user.id);
+      expect(paginator.paginate).toHaveBeenCalledWith(listQuery, request);
+      expect(paginator.paginateByCursor).toHaveBeenCalledWith(listQuery, request);
       expect(repository.delete).toHaveBeenCalledWith('d1', user.id);
     });
 
     it('should not scope an admin to an owner', async () => {
       repository.find.mockResolvedValue(buildDocumentEntity());
-      await service.list({ limit: 5 }, admin);
+      await service.list(pageRequest(), admin);
       await service.get('d1', admin);
-      expect(repository.list).toHaveBeenCalledWith({
-        ownerId: undefined,
-        status: undefined,
-        limit: 5,
-      });
+      expect(repository.listQuery).toHaveBeenCalledWith(undefined);
       expect(repository.find).toHaveBeenCalledWith('d1', undefined);
     });
 
@@ -64,6 +90,33 @@ describe(DocumentsService.name, () => {
       );
       await expect(service.delete('d1', user)).rejects.toBeInstanceOf(NotFoundException);
       expect(repository.update).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('list', () => {
+    it('should map the page items without content and keep the metadata', async () => {
+      const document = buildProcessedDocumentEntity({ ownerId: user.id });
+      const metadata = { page: 1, size: 20, total: 1 };
+      paginator.paginate.mockResolvedValue({ items: [document], metadata } as never);
+
+      const page = await service.list(pageRequest(), user);
+
+      expect(page.metadata).toBe(metadata);
+      expect(page.items).toEqual([
+        expect.objectContaining({ id: document.id, owner_id: user.id, chunk_count: 3 }),
+      ]);
+      expect(page.items[0]).not.toHaveProperty('content');
+    });
+
+    it('should add the older status parameter as a status filter', async () => {
+      const request = pageRequest();
+
+      await service.list(request, user, 'failed');
+
+      expect(paginator.paginate).toHaveBeenCalledWith(listQuery, {
+        ...request,
+        filters: [{ field: 'status', column: 'status', operator: 'eq', values: ['failed'] }],
+      });
     });
   });
 

@@ -1,14 +1,17 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '../auth';
+import { type CursorPage, mapPage, type Page, type PageRequest, Paginator } from '../pagination';
 import { UsersService } from '../users';
-import { CreateDocumentDto, ListDocumentsQuery, UpdateDocumentDto } from './document.dto';
+import type { DocumentStatus } from './document.constants';
+import { CreateDocumentDto, UpdateDocumentDto } from './document.dto';
 import {
-  DocumentListResponseDto,
   DocumentResponseDto,
+  DocumentSummaryResponseDto,
   toDocumentResponse,
   toDocumentSummaryResponse,
 } from './document-response.dto';
 import { DocumentEntity } from './document.entity';
+import { withStatus } from './documents.pagination';
 import { DocumentFields, DocumentsRepository } from './documents.repository';
 
 /** Results of processing, cleared whenever the content changes. */
@@ -28,16 +31,33 @@ export class DocumentsService {
   constructor(
     private readonly documents: DocumentsRepository,
     private readonly users: UsersService,
+    private readonly paginator: Paginator,
   ) {}
 
-  /** The caller's documents (every document for an admin), newest first, without content. */
-  async list(query: ListDocumentsQuery, principal: Principal): Promise<DocumentListResponseDto> {
-    const documents = await this.documents.list({
-      ownerId: ownerScope(principal),
-      status: query.status,
-      limit: query.limit,
-    });
-    return { items: documents.map(toDocumentSummaryResponse) };
+  /** Offset page of the caller's documents (every document for an admin), without content. */
+  async list(
+    request: PageRequest,
+    principal: Principal,
+    status?: DocumentStatus,
+  ): Promise<Page<DocumentSummaryResponseDto>> {
+    const page = await this.paginator.paginate(
+      this.documents.listQuery(ownerScope(principal)),
+      withStatus(request, status),
+    );
+    return mapPage(page, toDocumentSummaryResponse);
+  }
+
+  /** Keyset page of the caller's documents (every document for an admin), without content. */
+  async listByCursor(
+    request: PageRequest,
+    principal: Principal,
+    status?: DocumentStatus,
+  ): Promise<CursorPage<DocumentSummaryResponseDto>> {
+    const page = await this.paginator.paginateByCursor(
+      this.documents.listQuery(ownerScope(principal)),
+      withStatus(request, status),
+    );
+    return mapPage(page, toDocumentSummaryResponse);
   }
 
   /** @throws NotFoundException for an unknown id or someone else's document. */

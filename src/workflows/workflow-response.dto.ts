@@ -29,12 +29,6 @@ export class WorkflowResponseDto {
   updated_at: string;
 }
 
-/** Body of `GET /workflows`. */
-export class WorkflowListResponseDto {
-  @ApiProperty({ type: [WorkflowResponseDto] })
-  items: WorkflowResponseDto[];
-}
-
 /** Maps an entity to its wire form. */
 export function toWorkflowResponse(workflow: WorkflowEntity): WorkflowResponseDto {
   return {

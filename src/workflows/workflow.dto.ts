@@ -1,17 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
 import { WORKFLOW_STATUSES, type WorkflowStatus } from './workflow.constants';
 import { IsWorkflowDefinition } from './workflow-definition.validator';
 
@@ -23,22 +11,6 @@ export class WorkflowIdParams {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
-}
-
-/** Query of `GET /workflows`. */
-export class ListWorkflowsQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only workflows of this agent' })
-  @IfPresent()
-  @IsUUID()
-  agent_id?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IfPresent()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
 }
 
 /** Body of `PUT /workflows/{id}`: absent fields are kept; `description` may be cleared with null. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryDeepPartialEntity, Repository } from 'typeorm';
+import { QueryDeepPartialEntity, Repository, SelectQueryBuilder } from 'typeorm';
 import { WorkflowEntity } from './workflow.entity';
 
 /** Fields a caller may set on a workflow. */
@@ -12,20 +12,16 @@ export type WorkflowFields = Pick<
 // The jsonb `definition` (Record<string, unknown>) does not fit TypeORM's QueryDeepPartialEntity
 // typing, hence the casts at the two write calls.
 
-/** Data access of the `workflows` table; one statement per method. */
+/** Data access of the `workflows` table; one statement per method (list pages: see listQuery). */
 @Injectable()
 export class WorkflowsRepository {
   constructor(
     @InjectRepository(WorkflowEntity) private readonly repo: Repository<WorkflowEntity>,
   ) {}
 
-  /** Newest first, optionally of one agent. */
-  list(filter: { agentId?: string; limit: number }): Promise<WorkflowEntity[]> {
-    return this.repo.find({
-      where: filter.agentId ? { agentId: filter.agentId } : {},
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take: filter.limit,
-    });
+  /** The root-table query that list pages start from (no joins: counts stay cheap). */
+  listQuery(): SelectQueryBuilder<WorkflowEntity> {
+    return this.repo.createQueryBuilder('workflow');
   }
 
   findById(id: string): Promise<WorkflowEntity | null> {

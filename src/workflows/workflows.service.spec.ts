@@ -2,20 +2,40 @@ import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AgentsService } from '../agents';
 import type { Principal } from '../auth';
+import type { PageRequest, Paginator } from '../pagination';
 import { buildWorkflowEntity } from '../../test/factories/workflow.factory';
 import type { WorkflowEntity } from './workflow.entity';
+import { WORKFLOWS_PAGINATION } from './workflows.pagination';
 import type { WorkflowsRepository } from './workflows.repository';
 import { WorkflowsService } from './workflows.service';
+
+const pageRequest = (overrides: Partial<PageRequest> = {}): PageRequest => ({
+  resource: WORKFLOWS_PAGINATION,
+  page: 1,
+  size: 20,
+  offset: 0,
+  sort: [
+    { field: 'created_at', column: 'created_at', order: 'desc' },
+    { field: 'id', column: 'id', order: 'desc' },
+  ],
+  filters: [],
+  count: 'exact',
+  signature: 'sig',
+  query: {},
+  ...overrides,
+});
 
 describe(WorkflowsService.name, () => {
   const principal: Principal = { id: randomUUID(), role: 'user' };
   let repository: jest.Mocked<WorkflowsRepository>;
   let agents: { assertCanModify: jest.Mock; assertExists: jest.Mock };
+  let paginator: jest.Mocked<Pick<Paginator, 'paginate' | 'paginateByCursor'>>;
   let service: WorkflowsService;
+  const listQuery = { kind: 'root query' };
 
   beforeEach(() => {
     repository = {
-      list: jest.fn().mockResolvedValue([]),
+      listQuery: jest.fn().mockReturnValue(listQuery),
       findById: jest.fn(),
       insert: jest.fn((fields) => Promise.resolve(buildWorkflowEntity(fields))),
       update: jest.fn((workflow: WorkflowEntity, fields) =>
@@ -27,7 +47,53 @@ describe(WorkflowsService.name, () => {
       assertCanModify: jest.fn().mockResolvedValue(undefined),
       assertExists: jest.fn().mockResolvedValue(undefined),
     };
-    service = new WorkflowsService(repository, agents as unknown as AgentsService);
+    paginator = { paginate: jest.fn(), paginateByCursor: jest.fn() };
+    service = new WorkflowsService(
+      repository,
+      agents as unknown as AgentsService,
+      paginator as unknown as Paginator,
+    );
+  });
+
+  describe('list', () => {
+    it('should page the root query with the request and map the entities', async () => {
+      const workflow = buildWorkflowEntity();
+      const metadata = { page: 1, size: 20, total: 1 };
+      paginator.paginate.mockResolvedValue({ items: [workflow], metadata } as never);
+      const request = pageRequest();
+
+      const page = await service.list(request);
+
+      expect(paginator.paginate).toHaveBeenCalledWith(listQuery, request);
+      expect(page.metadata).toBe(metadata);
+      expect(page.items).toEqual([
+        expect.objectContaining({ id: workflow.id, agent_id: workflow.agentId }),
+      ]);
+      expect(page.items[0]).not.toHaveProperty('agentId');
+    });
+
+    it('should add the older agent_id parameter as an agent_id filter, keeping the others', async () => {
+      const agentId = randomUUID();
+      const byName = {
+        field: 'name',
+        column: 'name',
+        operator: 'ilike' as const,
+        values: ['triage'],
+      };
+      paginator.paginateByCursor.mockResolvedValue({ items: [], metadata: {} } as never);
+      const request = pageRequest({ filters: [byName] });
+
+      await service.listByCursor(request, agentId.toUpperCase());
+
+      expect(paginator.paginateByCursor).toHaveBeenCalledWith(listQuery, {
+        ...request,
+        filters: [
+          byName,
+          { field: 'agent_id', column: 'agent_id', operator: 'eq', values: [agentId] },
+        ],
+      });
+      expect(request.filters).toEqual([byName]);
+    });
   });
 
   describe('create', () => {

@@ -1,13 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AgentsService } from '../agents';
 import type { Principal } from '../auth';
-import { CreateWorkflowDto, ListWorkflowsQuery, UpdateWorkflowDto } from './workflow.dto';
-import {
-  toWorkflowResponse,
-  WorkflowListResponseDto,
-  WorkflowResponseDto,
-} from './workflow-response.dto';
+import { type CursorPage, mapPage, type Page, type PageRequest, Paginator } from '../pagination';
+import { CreateWorkflowDto, UpdateWorkflowDto } from './workflow.dto';
+import { toWorkflowResponse, WorkflowResponseDto } from './workflow-response.dto';
 import { WorkflowEntity } from './workflow.entity';
+import { forAgent } from './workflows.pagination';
 import { WorkflowsRepository } from './workflows.repository';
 
 /**
@@ -19,11 +17,28 @@ export class WorkflowsService {
   constructor(
     private readonly workflows: WorkflowsRepository,
     private readonly agents: AgentsService,
+    private readonly paginator: Paginator,
   ) {}
 
-  async list(query: ListWorkflowsQuery): Promise<WorkflowListResponseDto> {
-    const workflows = await this.workflows.list({ agentId: query.agent_id, limit: query.limit });
-    return { items: workflows.map(toWorkflowResponse) };
+  /** Offset page of every workflow (any caller may read them), optionally of one agent. */
+  async list(request: PageRequest, agentId?: string): Promise<Page<WorkflowResponseDto>> {
+    const page = await this.paginator.paginate(
+      this.workflows.listQuery(),
+      forAgent(request, agentId),
+    );
+    return mapPage(page, toWorkflowResponse);
+  }
+
+  /** Keyset page: the same cost at any depth. */
+  async listByCursor(
+    request: PageRequest,
+    agentId?: string,
+  ): Promise<CursorPage<WorkflowResponseDto>> {
+    const page = await this.paginator.paginateByCursor(
+      this.workflows.listQuery(),
+      forAgent(request, agentId),
+    );
+    return mapPage(page, toWorkflowResponse);
   }
 
   /** @throws NotFoundException for an unknown id. */

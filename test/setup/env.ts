@@ -7,3 +7,4 @@ process.env.DATABASE__RUN_MIGRATIONS ??= 'false';
 process.env.DATABASE__POOL_WARMUP ??= 'false';
 process.env.DATABASE__POOL_SIZE ??= '2';
 process.env.DATABASE__POOL_MAX_OVERFLOW ??= '8';
+process.env.PAGINATION__CURSOR_SECRET ??= 'test-only-cursor-secret-0123456789abcdefghij';

@@ -32,12 +32,6 @@ export class AgentResponseDto {
   updated_at: Date;
 }
 
-/** Agents, newest first. */
-export class AgentListResponseDto {
-  @ApiProperty({ type: [AgentResponseDto] })
-  items: AgentResponseDto[];
-}
-
 /** Maps an agent row to its response. */
 export function toAgentResponse(agent: AgentEntity): AgentResponseDto {
   return {

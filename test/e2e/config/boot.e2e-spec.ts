@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnApp, waitForStatus } from '../../helpers/spawn-app';
@@ -16,6 +16,8 @@ describe('Boot (e2e, real process)', () => {
 
   it('should start on embedded PostgreSQL when DATABASE__URL is not set', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'agentic-embedded-'));
+    // PostgreSQL runs as the `postgres` user when the tests run as root: it must reach the folder.
+    chmodSync(dataDir, 0o755);
     const [port, pgPort] = [await freePort(), await freePort()];
     const app = spawnApp({
       DATABASE__URL: undefined,

@@ -5,6 +5,9 @@ import { UsersModule } from '../../../src/users';
 import { buildProfile } from '../../factories/user.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
+// The users module is tested here; the response cache in front of GET /user/profile has its own suite.
+process.env.CACHING__ENABLED = 'false';
+
 describe(UsersModule.name, () => {
   let t: TestApp;
   let db: DataSource;

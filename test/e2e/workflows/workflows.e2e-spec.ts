@@ -7,11 +7,6 @@ import { createTestApp, TestApp } from '../../helpers/test-app';
 
 type Headers = { Authorization: string; userId: string };
 
-/** Ids of a list response's items, in order. */
-function idsOf(body: { items: { id: string }[] }): string[] {
-  return body.items.map((item) => item.id);
-}
-
 /** The 400's messages mention the field. */
 function expectFieldError(body: { message: unknown }, field: string): void {
   expect(body.message).toEqual(expect.arrayContaining([expect.stringContaining(field)]));
@@ -103,61 +98,6 @@ describe(WorkflowsController.name, () => {
         .send(createWorkflowBody(agentId, overrides))
         .expect(400);
       expectFieldError(res.body, field);
-    });
-  });
-
-  describe('GET /workflows', () => {
-    it("should list an agent's workflows newest first, limited", async () => {
-      const otherAgentId = await insertAgent(t.app.get(DataSource), owner.userId);
-      const first = (
-        await request(t.server)
-          .post('/workflows')
-          .set(owner)
-          .send(createWorkflowBody(otherAgentId))
-          .expect(201)
-      ).body as { id: string };
-      const second = (
-        await request(t.server)
-          .post('/workflows')
-          .set(owner)
-          .send(createWorkflowBody(otherAgentId))
-          .expect(201)
-      ).body as { id: string };
-
-      const all = await request(t.server)
-        .get('/workflows')
-        .query({ agent_id: otherAgentId })
-        .set(stranger)
-        .expect(200);
-      const limited = await request(t.server)
-        .get('/workflows')
-        .query({ agent_id: otherAgentId, limit: 1 })
-        .set(owner)
-        .expect(200);
-
-      expect(idsOf(all.body)).toEqual([second.id, first.id]);
-      expect(idsOf(limited.body)).toEqual([second.id]);
-    });
-
-    it('should list across agents without a filter', async () => {
-      const created = await createWorkflow();
-      const res = await request(t.server).get('/workflows').set(owner).expect(200);
-      expect(idsOf(res.body)).toContain(created.id);
-    });
-
-    it.each([
-      ['limit=0', { limit: 0 }, 'limit'],
-      ['limit=101', { limit: 101 }, 'limit'],
-      ['limit=abc', { limit: 'abc' }, 'limit'],
-      ['a malformed agent_id', { agent_id: 'x' }, 'agent_id'],
-      ['an unknown parameter', { owner: 'me' }, 'owner'],
-    ])('should answer 400 for %s', async (_case, query, field) => {
-      const res = await request(t.server).get('/workflows').query(query).set(owner).expect(400);
-      expectFieldError(res.body, field);
-    });
-
-    it('should answer 401 without a token', async () => {
-      await request(t.server).get('/workflows').expect(401);
     });
   });
 

@@ -1,0 +1,287 @@
+import { BadRequestException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { CursorCodec } from './cursor-codec';
+import { InvalidValue, parseFieldValue } from './field-values';
+import { FilterClause, PageRequest, SortClause } from './page-request';
+import { PaginationConfig } from './pagination.config';
+import {
+  COUNT_STRATEGIES,
+  CountStrategy,
+  FILTER_OPERATORS,
+  FilterOperator,
+  PAGINATION_PARAMS,
+  SORT_ORDERS,
+  SortOrder,
+} from './pagination.constants';
+import { PaginatedResource } from './resource-definition';
+
+/** Which paginator the request is for. */
+export type PageMode = 'offset' | 'cursor' | 'list';
+
+type RawQuery = Record<string, string | string[] | undefined>;
+
+const FILTER_KEY = /^filter\[([^\]]*)\]$/;
+const SAFE_NAME = /^[A-Za-z0-9_]{1,40}$/;
+const INTEGER = /^\d{1,9}$/;
+
+/** Names user input in an error only when it is a plain short identifier. */
+const shown = (name: string): string => (SAFE_NAME.test(name) ? name : '…');
+
+/**
+ * Turns a raw query string into a PageRequest using only allow-listed fields, operators and
+ * bounds. Every problem is a 400 naming the parameter; nothing here reaches SQL as text.
+ */
+export function parsePageRequest(
+  raw: RawQuery,
+  resource: PaginatedResource,
+  config: PaginationConfig,
+  codec: CursorCodec,
+  mode: PageMode,
+): PageRequest {
+  const problems: string[] = [];
+  const single = (name: string): string | undefined => {
+    const value = raw[name];
+    if (Array.isArray(value)) {
+      problems.push(`${name} must be given once`);
+      return undefined;
+    }
+    return value;
+  };
+
+  const known = new Set<string>([
+    ...PAGINATION_PARAMS,
+    ...config.ignoredParams,
+    ...(resource.extraParams ?? []),
+  ]);
+  const unknown = Object.keys(raw).filter((name) => !known.has(name) && !name.startsWith('filter'));
+  if (unknown.length > 0) {
+    const names = unknown.slice(0, 5).map(shown).join(', ');
+    problems.push(
+      `unknown query parameter(s): ${names}; use page, size, sort_by, sort_order, count, cursor, search or filter[field]`,
+    );
+  }
+
+  const size = parseSize(single('size') ?? single('page_size'), config, problems);
+  const pageText = single('page');
+  let page = 1;
+  if (pageText !== undefined) {
+    if (!INTEGER.test(pageText) || Number(pageText) < 1) {
+      problems.push('page must be a positive integer');
+    } else {
+      page = Number(pageText);
+    }
+    if (mode === 'cursor') {
+      problems.push('page cannot be used with cursor pagination; use cursor');
+    }
+  }
+  const offset = (page - 1) * size;
+  if (mode === 'offset' && offset > config.maxOffset) {
+    const where = resource.cursorPath
+      ? ` use ${resource.cursorPath} with a cursor`
+      : ' use a cursor';
+    problems.push(`page is too deep (offset ${offset} > ${config.maxOffset}):${where}`);
+  }
+
+  const sort = parseSort(single('sort_by'), single('sort_order'), resource, problems);
+  const filters = parseFilters(raw, resource, config, problems);
+  const search = parseSearch(single('search'), resource, config, problems);
+  const count = parseCount(single('count'), resource, problems);
+
+  if (problems.length > 0) {
+    throw new BadRequestException(problems);
+  }
+  const signature = createHash('sha256')
+    .update(JSON.stringify([resource.name, sort, filters, search ?? null]))
+    .digest('base64url')
+    .slice(0, 22);
+  const cursorText = single('cursor');
+  if (cursorText !== undefined && mode === 'offset') {
+    throw new BadRequestException([
+      `cursor is not accepted here${resource.cursorPath ? `; use ${resource.cursorPath}` : ''}`,
+    ]);
+  }
+  const cursor = cursorText ? codec.decode(cursorText, resource.name, signature) : undefined;
+  if (cursor && cursor.keys.length !== sort.length) {
+    throw new BadRequestException(['cursor: is malformed']);
+  }
+  cursor?.keys.forEach((key, index) => {
+    try {
+      parseFieldValue(resource.fields[sort[index].field], key, 100);
+    } catch {
+      throw new BadRequestException(['cursor: is malformed']);
+    }
+  });
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined) {
+      query[key] = value;
+    }
+  }
+  return { resource, page, size, offset, sort, filters, search, count, cursor, signature, query };
+}
+
+function parseSize(text: string | undefined, config: PaginationConfig, problems: string[]): number {
+  if (text === undefined) {
+    return config.defaultSize;
+  }
+  if (!INTEGER.test(text) || Number(text) < 1) {
+    problems.push('size must be a positive integer');
+    return config.defaultSize;
+  }
+  if (Number(text) > config.maxSize) {
+    problems.push(`size must not be greater than ${config.maxSize}`);
+  }
+  return Number(text);
+}
+
+function parseSort(
+  field: string | undefined,
+  order: string | undefined,
+  resource: PaginatedResource,
+  problems: string[],
+): SortClause[] {
+  const sortField = field ?? resource.defaultSort.field;
+  const spec = resource.fields[sortField];
+  const sortable = Object.keys(resource.fields).filter((name) => resource.fields[name].sortable);
+  if (!Object.hasOwn(resource.fields, sortField) || !spec.sortable) {
+    problems.push(`sort_by must be one of ${sortable.join(', ')} (got ${shown(sortField)})`);
+    return [];
+  }
+  let sortOrder: SortOrder = field === undefined ? resource.defaultSort.order : 'asc';
+  if (order !== undefined) {
+    if (!SORT_ORDERS.includes(order as SortOrder)) {
+      problems.push('sort_order must be one of asc, desc');
+    } else {
+      sortOrder = order as SortOrder;
+    }
+  }
+  const sort = [{ field: sortField, column: spec.column, order: sortOrder }];
+  if (sortField !== resource.primaryKey) {
+    const pk = resource.fields[resource.primaryKey];
+    sort.push({ field: resource.primaryKey, column: pk.column, order: sortOrder });
+  }
+  return sort;
+}
+
+function parseFilters(
+  raw: RawQuery,
+  resource: PaginatedResource,
+  config: PaginationConfig,
+  problems: string[],
+): FilterClause[] {
+  const filters: FilterClause[] = [];
+  const keys = Object.keys(raw).filter((key) => key.startsWith('filter'));
+  for (const key of keys) {
+    const match = FILTER_KEY.exec(key);
+    if (!match) {
+      problems.push(`${shown(key)} is not a valid filter; use filter[field]=operator:value`);
+      continue;
+    }
+    const field = match[1];
+    const spec = Object.hasOwn(resource.fields, field) ? resource.fields[field] : undefined;
+    const allowed = spec?.filterable ?? [];
+    if (!spec || allowed.length === 0) {
+      const filterable = Object.keys(resource.fields).filter(
+        (name) => resource.fields[name].filterable?.length,
+      );
+      problems.push(`filter[${shown(field)}] is not filterable; allowed: ${filterable.join(', ')}`);
+      continue;
+    }
+    const rawValue = raw[key];
+    for (const expression of Array.isArray(rawValue) ? rawValue : [rawValue ?? '']) {
+      if (filters.length >= config.maxFilters) {
+        problems.push(`at most ${config.maxFilters} filters are allowed`);
+        return filters;
+      }
+      const clause = parseFilter(field, spec.column, expression, allowed, (text) =>
+        parseFieldValue(spec, text, config.maxValueLength),
+      );
+      if (typeof clause === 'string') {
+        problems.push(`filter[${field}] ${clause}`);
+      } else if (
+        (clause.operator === 'in' || clause.operator === 'nin') &&
+        clause.values.length > config.maxListLength
+      ) {
+        problems.push(`filter[${field}] lists at most ${config.maxListLength} values`);
+      } else {
+        filters.push(clause);
+      }
+    }
+  }
+  return filters;
+}
+
+function parseFilter(
+  field: string,
+  column: string,
+  expression: string,
+  allowed: readonly FilterOperator[],
+  parse: (text: string) => unknown,
+): FilterClause | string {
+  const colon = expression.indexOf(':');
+  const maybeOperator = colon > 0 ? expression.slice(0, colon) : '';
+  const operator: FilterOperator = FILTER_OPERATORS.includes(maybeOperator as FilterOperator)
+    ? (maybeOperator as FilterOperator)
+    : 'eq';
+  const text = operator === maybeOperator ? expression.slice(colon + 1) : expression;
+  if (!allowed.includes(operator)) {
+    return `does not allow operator ${operator}; allowed: ${allowed.join(', ')}`;
+  }
+  try {
+    if (operator === 'is_null') {
+      if (text !== 'true' && text !== 'false') {
+        return 'is_null takes true or false';
+      }
+      return { field, column, operator, values: [text === 'true'] };
+    }
+    if (operator === 'in' || operator === 'nin' || operator === 'between') {
+      const parts = text.split(',');
+      if (operator === 'between' && parts.length !== 2) {
+        return 'between takes two values: between:low,high';
+      }
+      if (parts.some((part) => part === '')) {
+        return `${operator} takes a comma-separated list of values`;
+      }
+      return { field, column, operator, values: parts.map(parse) };
+    }
+    return { field, column, operator, values: [parse(text)] };
+  } catch (error) {
+    if (error instanceof InvalidValue) {
+      return `value ${error.message}`;
+    }
+    throw error;
+  }
+}
+
+function parseSearch(
+  text: string | undefined,
+  resource: PaginatedResource,
+  config: PaginationConfig,
+  problems: string[],
+): string | undefined {
+  if (text === undefined || text === '') {
+    return undefined;
+  }
+  if (!Object.values(resource.fields).some((spec) => spec.searchable)) {
+    problems.push('search is not supported on this resource');
+  } else if (text.length > config.maxValueLength || text.includes('\u0000')) {
+    problems.push(`search must be at most ${config.maxValueLength} characters of text`);
+  }
+  return text;
+}
+
+function parseCount(
+  text: string | undefined,
+  resource: PaginatedResource,
+  problems: string[],
+): CountStrategy {
+  const allowed = resource.allowedCounts ?? COUNT_STRATEGIES;
+  if (text === undefined) {
+    return resource.defaultCount ?? 'exact';
+  }
+  if (!allowed.includes(text as CountStrategy)) {
+    problems.push(`count must be one of ${allowed.join(', ')}`);
+    return 'none';
+  }
+  return text as CountStrategy;
+}
