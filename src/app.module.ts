@@ -12,9 +12,16 @@ import {
   redisConfig,
   RedisEnv,
 } from './config';
+import { ComputeModule } from './compute';
 import { DocumentsModule } from './documents';
+import { cachingConfig, CachingEnv, CachingModule } from './caching';
+import { externalApiConfig, ExternalApiEnv, ExternalDataModule } from './external-data';
 import { LoggingModule } from './logging';
+import { paginationConfig, PaginationEnv } from './pagination';
+import { monitoringConfig, MonitoringEnv, MonitoringModule } from './monitoring';
 import { databaseConfig, DatabaseEnv, PersistenceModule } from './persistence';
+import { queuesConfig, QueuesEnv, QueuesModule } from './queues';
+import { resilienceConfig, ResilienceEnv, ResilienceModule } from './resilience';
 import { TemplatesModule } from './templates';
 import { ToolsModule } from './tools';
 import { UsersModule } from './users';
@@ -28,6 +35,12 @@ export const MODULE_CONFIGS = [
   { namespace: authConfig, env: AuthEnv },
   { namespace: performanceConfig, env: PerformanceEnv },
   { namespace: ragConfig, env: RagEnv },
+  { namespace: monitoringConfig, env: MonitoringEnv },
+  { namespace: paginationConfig, env: PaginationEnv },
+  { namespace: cachingConfig, env: CachingEnv },
+  { namespace: resilienceConfig, env: ResilienceEnv },
+  { namespace: externalApiConfig, env: ExternalApiEnv },
+  { namespace: queuesConfig, env: QueuesEnv },
 ];
 
 /** Composition root: imports modules, provides nothing of its own. */
@@ -42,12 +55,18 @@ export class AppModule {
         LoggingModule,
         PersistenceModule,
         AuthModule,
+        CachingModule.forRoot({}),
+        ResilienceModule.forRoot({}),
+        QueuesModule.forRoot(),
         UsersModule,
         ToolsModule,
         AgentsModule,
         WorkflowsModule,
         DocumentsModule,
         TemplatesModule,
+        ExternalDataModule,
+        ComputeModule,
+        MonitoringModule,
       ],
     };
   }

@@ -1,0 +1,2 @@
+export { ExternalDataModule } from './external-data.module';
+export { externalApiConfig, ExternalApiEnv } from './external-api.config';

@@ -1,0 +1,18 @@
+export { ResilienceModule } from './resilience.module';
+export type { ResilienceModuleOptions } from './resilience.module-definition';
+export { CircuitBreakerManager } from './circuit-breaker.manager';
+export type { CallOptions } from './circuit-breaker.manager';
+export { ResilientBreaker } from './engine/resilient-breaker';
+export type { Action, BreakerState, CallOutcome } from './engine/resilient-breaker';
+export { CircuitBreaker } from './decorators/circuit-breaker.decorator';
+export type { CircuitBreakerDecoratorOptions } from './decorators/circuit-breaker.decorator';
+export { InjectCircuitBreaker } from './decorators/inject-circuit-breaker.decorator';
+export { getCircuitBreakerToken } from './resilience.constants';
+export type { BreakerFeature } from './circuit-breaker.providers';
+export { DEFAULT_BREAKER_OPTIONS, ignoreClientErrors } from './breaker-options';
+export type { BreakerOptions, ErrorFilter } from './breaker-options';
+export { ResilienceError } from './errors/resilience.error';
+export { CircuitBreakerOpenError } from './errors/circuit-breaker-open.error';
+export { CallTimeoutError } from './errors/call-timeout.error';
+export { BulkheadRejectedError } from './errors/bulkhead-rejected.error';
+export { resilienceConfig, ResilienceEnv } from './resilience.config';
