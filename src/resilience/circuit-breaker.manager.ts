@@ -25,6 +25,7 @@ export interface CallOptions<T> {
 @Injectable()
 export class CircuitBreakerManager implements OnApplicationShutdown {
   private readonly breakers = new Map<string, ResilientBreaker>();
+  private readonly createdListeners = new Set<(breaker: ResilientBreaker) => void>();
 
   constructor(
     @Inject(RESILIENCE_MODULE_OPTIONS) private readonly moduleOptions: ResilienceModuleOptions,
@@ -48,8 +49,14 @@ export class CircuitBreakerManager implements OnApplicationShutdown {
         this.moduleOptions.errorFilter ?? ignoreClientErrors,
       );
       this.breakers.set(name, breaker);
+      this.createdListeners.forEach((listener) => listener(breaker as ResilientBreaker));
     }
     return breaker;
+  }
+
+  /** Calls `listener` for every breaker created from now on (health checks, metrics). */
+  onCreated(listener: (breaker: ResilientBreaker) => void): void {
+    this.createdListeners.add(listener);
   }
 
   /** The guide's `call(name, func, config, fallback)`. */

@@ -66,6 +66,8 @@ export class ResilienceLifecycle implements OnApplicationBootstrap {
     for (const breaker of manager.list()) {
       this.registerReadiness(breaker.name);
     }
+    // Breakers first used after boot (through `manager.call`) get their readiness check too.
+    manager.onCreated((breaker) => this.registerReadiness(breaker.name));
   }
 
   private registerReadiness(name: string): void {
