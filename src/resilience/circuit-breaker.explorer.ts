@@ -65,13 +65,16 @@ export class CircuitBreakerExplorer implements OnModuleInit {
     this.logger.debug(`${owner} runs through breaker ${breaker.name}`);
     return async (...args: unknown[]) => {
       try {
-        return await breaker.execute((signal) => {
-          const callArgs = [...args];
-          if (signalIndex >= 0) {
-            callArgs[signalIndex] = signal;
-          }
-          return method.apply(instance, callArgs);
-        });
+        // Only methods that declare a trailing AbortSignal get an action taking a signal.
+        return await breaker.execute(
+          signalIndex >= 0
+            ? (signal: AbortSignal) => {
+                const callArgs = [...args];
+                callArgs[signalIndex] = signal;
+                return method.apply(instance, callArgs);
+              }
+            : () => method.apply(instance, args),
+        );
       } catch (error) {
         if (fallback) {
           return fallback.apply(instance, [...args, error]);
