@@ -4,3 +4,11 @@ export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 /** Largest document `content`, in UTF-8 bytes (5 MiB). */
 export const DOCUMENT_CONTENT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** Queue of document processing (concurrency `PERFORMANCE__DOCUMENT_PROCESSING_WORKERS`). */
+export const DOCUMENTS_QUEUE = 'documents';
+export const PROCESS_DOCUMENT = 'process_document';
+export const PROCESS_DOCUMENTS = 'process_documents';
+
+/** Most documents one `POST /documents/process` may name. */
+export const MAX_BATCH_DOCUMENTS = 100;

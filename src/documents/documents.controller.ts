@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -31,6 +32,12 @@ import { CreateDocumentDto, DocumentIdParams, UpdateDocumentDto } from './docume
 import { DocumentResponseDto, DocumentSummaryResponseDto } from './document-response.dto';
 import { DOCUMENTS_PAGINATION } from './documents.pagination';
 import { DocumentsService } from './documents.service';
+import {
+  BatchProcessingAcceptedResponseDto,
+  ProcessDocumentsDto,
+  ProcessingAcceptedResponseDto,
+} from './document-processing.dto';
+import { DocumentProcessingService } from './document-processing.service';
 
 const NOT_FOUND = 'Unknown document, or not yours';
 const INVALID = 'Invalid id, query or body; the message names the field';
@@ -60,7 +67,38 @@ const StatusDocs = () =>
 @Authenticated()
 @Controller('documents')
 export class DocumentsController {
-  constructor(private readonly documents: DocumentsService) {}
+  constructor(
+    private readonly documents: DocumentsService,
+    private readonly processing: DocumentProcessingService,
+  ) {}
+
+  @Post('process')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Process several of your documents in one job (parallel when PERFORMANCE__ENABLE_PARALLEL_PROCESSING)',
+  })
+  @ApiBadRequestResponse({ description: INVALID })
+  @ApiAcceptedResponse({ type: BatchProcessingAcceptedResponseDto })
+  processMany(
+    @Body() dto: ProcessDocumentsDto,
+    @CurrentUser() principal: Principal,
+  ): Promise<BatchProcessingAcceptedResponseDto> {
+    return this.processing.processMany(dto.ids, principal);
+  }
+
+  @Post(':id/process')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Chunk a document and compute its statistics in the background' })
+  @ApiBadRequestResponse({ description: INVALID })
+  @ApiAcceptedResponse({ type: ProcessingAcceptedResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  processOne(
+    @Param() { id }: DocumentIdParams,
+    @CurrentUser() principal: Principal,
+  ): Promise<ProcessingAcceptedResponseDto> {
+    return this.processing.processOne(id, principal);
+  }
 
   @Get()
   @ApiOperation({

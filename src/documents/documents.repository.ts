@@ -86,4 +86,39 @@ export class DocumentsRepository {
     const result = await this.repo.delete(ownerId === undefined ? { id } : { id, ownerId });
     return (result.affected ?? 0) > 0;
   }
+
+  /**
+   * Marks the documents `processing` (those the owner may see); returns the ids it changed.
+   * Only the status changes, so `updated_at` still tells when the content last changed.
+   */
+  async markProcessing(ids: string[], ownerId?: string): Promise<string[]> {
+    const query = this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'processing', updatedAt: () => 'updated_at' })
+      .where('id IN (:...ids)', { ids });
+    if (ownerId !== undefined) {
+      query.andWhere('owner_id = :ownerId', { ownerId });
+    }
+    const result = await query.returning('id').execute();
+    return (result.raw as { id: string }[]).map((row) => row.id);
+  }
+
+  /**
+   * Writes processing results only if the content is still the one processed (its md5), so an
+   * edit made meanwhile wins; returns whether the row was written.
+   */
+  async saveProcessing(
+    id: string,
+    contentMd5: string,
+    fields: Pick<DocumentEntity, 'status' | 'chunkCount' | 'stats' | 'processedAt'>,
+  ): Promise<boolean> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ ...fields, updatedAt: () => 'updated_at' } as QueryDeepPartialEntity<DocumentEntity>)
+      .where('id = :id AND md5(content) = :contentMd5', { id, contentMd5 })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
 }

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authenticated, CurrentUser, type Principal, Roles } from '../auth';
+import { LARGE_BODY } from '../bootstrap';
+import { DeadTasksQuery } from './compute-query.dto';
+import {
+  ComputeRequestDto,
+  DeadTasksResponseDto,
+  TaskAcceptedResponseDto,
+  TaskIdParams,
+  TaskStatusResponseDto,
+} from './compute.dto';
+import { ComputeService } from './compute.service';
+
+const NOT_FOUND = 'Unknown or expired task id, or not yours';
+
+/** Heavy computations run by the queue workers; poll the task for its result. */
+@ApiTags('compute')
+@Authenticated()
+@Controller('compute')
+export class ComputeController {
+  constructor(private readonly compute: ComputeService) {}
+
+  // 100k numbers are ~1 MB of JSON, above the default body limit.
+  @RouteConfig({ [LARGE_BODY]: true })
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Enqueue a heavy computation; poll Location for the result' })
+  @ApiAcceptedResponse({ type: TaskAcceptedResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid input; the message names the field' })
+  @ApiServiceUnavailableResponse({ description: 'Queue unavailable; see Retry-After' })
+  async submit(
+    @Body() dto: ComputeRequestDto,
+    @CurrentUser() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskAcceptedResponseDto> {
+    const accepted = await this.compute.submit(dto, principal);
+    void reply.header('Location', `/compute/${accepted.task_id}`);
+    return accepted;
+  }
+
+  @Get('dead')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Tasks that failed every attempt (the dead list), newest first' })
+  @ApiOkResponse({ type: DeadTasksResponseDto })
+  dead(@Query() query: DeadTasksQuery): Promise<DeadTasksResponseDto> {
+    return this.compute.dead(query.offset, query.limit);
+  }
+
+  @Get(':task_id')
+  @ApiOperation({ summary: "A task's status, progress and result" })
+  @ApiOkResponse({ type: TaskStatusResponseDto })
+  @ApiBadRequestResponse({ description: 'task_id is not a uuid' })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  status(
+    @Param() { task_id }: TaskIdParams,
+    @CurrentUser() principal: Principal,
+  ): Promise<TaskStatusResponseDto> {
+    return this.compute.status(task_id, principal);
+  }
+
+  @Post(':task_id/retry')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Run a failed task again with fresh attempts' })
+  @ApiAcceptedResponse({ type: TaskStatusResponseDto })
+  @ApiNotFoundResponse({ description: 'Unknown or expired task id' })
+  @ApiConflictResponse({ description: 'The task is not in the dead list' })
+  retry(@Param() { task_id }: TaskIdParams): Promise<TaskStatusResponseDto> {
+    return this.compute.retry(task_id);
+  }
+}

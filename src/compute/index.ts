@@ -1,0 +1,1 @@
+export { ComputeModule } from './compute.module';

@@ -1,0 +1,32 @@
+import type { BullRootModuleOptions } from '@nestjs/bull';
+import type { QueuesConfig } from './queues.config';
+import type { QueueConnections } from './queue-connections';
+
+/**
+ * Bull's root options from the config: our key prefix, the shared connection set, safe job
+ * defaults (retries with exponential backoff, bounded retention of results and failures) and
+ * lock / stalled-check timings tuned so a dead worker's job runs again within seconds.
+ */
+export function buildBullOptions(
+  config: QueuesConfig,
+  keyPrefix: string,
+  connections: QueueConnections,
+): BullRootModuleOptions {
+  return {
+    prefix: `${keyPrefix}:bull`,
+    createClient: (type) => connections.create(type),
+    settings: {
+      lockDuration: config.lockDurationMs,
+      lockRenewTime: Math.floor(config.lockDurationMs / 2),
+      stalledInterval: config.stalledIntervalMs,
+      maxStalledCount: config.maxStalledCount,
+    },
+    defaultJobOptions: {
+      attempts: config.attempts,
+      backoff: { type: 'exponential', delay: config.backoffMs },
+      // Never unbounded: results expire by age and by count, the dead list by age and count.
+      removeOnComplete: { ...config.removeOnComplete },
+      removeOnFail: { ...config.removeOnFail },
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { PerformanceStatsRegistry, ReadinessRegistry } from '../../monitoring';
+import { QUEUE_CONNECTIONS } from '../queues.constants';
+import { queuesConfig } from '../queues.config';
+import type { QueueConnections } from '../queue-connections';
+import { QueueRegistry } from '../queue.registry';
+import { WorkLimiter } from '../work-limiter';
+import { QueueMetrics } from './queue-metrics';
+
+/**
+ * Registers what the queues own with the monitoring module: one readiness check per queue in
+ * the `queues` group (a Redis outage degrades readiness unless `queues` is required), the
+ * metrics, and the `queues` section of `/performance/stats`.
+ */
+@Injectable()
+export class QueueMonitoring implements OnApplicationBootstrap {
+  constructor(
+    private readonly registry: QueueRegistry,
+    private readonly readiness: ReadinessRegistry,
+    private readonly stats: PerformanceStatsRegistry,
+    private readonly metrics: QueueMetrics,
+    private readonly limiter: WorkLimiter,
+    @Inject(QUEUE_CONNECTIONS) private readonly connections: QueueConnections,
+    @Inject(queuesConfig.KEY) private readonly config: ConfigType<typeof queuesConfig>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const { queue } of this.registry.list()) {
+      this.readiness.register({
+        name: `queue:${queue.name}`,
+        group: 'queues',
+        check: async () => ({
+          up: await queue.ping().catch(() => false),
+          details: { processing: queue.isProcessing, running: queue.runningJobs.length },
+        }),
+      });
+    }
+    this.metrics.attach();
+    this.stats.register({ name: 'queues', stats: () => this.snapshot() });
+  }
+
+  private snapshot() {
+    return {
+      enabled: true,
+      processing: this.config.process,
+      redis_connections: this.connections.count(),
+      work_slots: this.limiter.stats(),
+      queues: Object.fromEntries(
+        this.registry.list().map(({ queue, concurrency }) => [
+          queue.name,
+          {
+            concurrency,
+            running_here: queue.runningJobs.length,
+            jobs: this.metrics.lastCounts.get(queue.name) ?? null,
+          },
+        ]),
+      ),
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
+import { createBullBoard } from '@bull-board/api';
+import { BullAdapter } from '@bull-board/api/bullAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TokenService } from '../../auth';
+import { BOARD_PATH } from '../queues.constants';
+import { queuesConfig } from '../queues.config';
+import { QueueRegistry } from '../queue.registry';
+
+const BOARD_COOKIE = 'access_token';
+type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
+
+/** The bearer token of a board request: the Authorization header, else the `access_token` cookie. */
+export function boardToken(request: Pick<FastifyRequest, 'headers'>): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) {
+    return header.slice('Bearer '.length).trim();
+  }
+  const cookie = request.headers.cookie
+    ?.split(';')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(`${BOARD_COOKIE}=`));
+  return cookie ? decodeURIComponent(cookie.slice(BOARD_COOKIE.length + 1)) : undefined;
+}
+
+/**
+ * bull-board at `/admin/queues`, for admins only. Its routes are Fastify routes, not Nest ones,
+ * so the global auth guard does not see them: an `onRequest` hook scoped to the board checks
+ * the JWT itself (Authorization header, or an `access_token` cookie for a browser). Read-only
+ * (no retry, clean, remove) unless `QUEUES__BOARD_READ_ONLY=false`.
+ */
+@Injectable()
+export class QueueBoard implements OnModuleInit {
+  private readonly logger = new Logger('QueueBoard');
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly registry: QueueRegistry,
+    private readonly tokens: TokenService,
+    @Inject(queuesConfig.KEY) private readonly config: ConfigType<typeof queuesConfig>,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify || !this.config.boardEnabled) {
+      return;
+    }
+    const readOnly = this.config.boardReadOnly;
+    const serverAdapter = new FastifyAdapter().setBasePath(BOARD_PATH);
+    createBullBoard({
+      queues: this.registry
+        .list()
+        .map(
+          ({ queue }) =>
+            new BullAdapter(queue.bull, { readOnlyMode: readOnly, allowRetries: !readOnly }),
+        ),
+      // @bull-board/fastify bundles its own copy of @bull-board/api: same shape, other type.
+      serverAdapter: serverAdapter as unknown as BoardServerAdapter,
+    });
+    void fastify.register(async (scope) => {
+      scope.addHook('onRequest', (request, reply) => this.authorize(request, reply));
+      await scope.register(serverAdapter.registerPlugin(), { prefix: BOARD_PATH });
+    });
+    this.logger.log(`bull-board at ${BOARD_PATH} (${readOnly ? 'read-only' : 'read-write'})`);
+  }
+
+  private async authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const token = boardToken(request);
+    if (!token) {
+      return this.deny(reply, 401, 'Missing bearer token');
+    }
+    try {
+      if (this.tokens.verify(token).role !== 'admin') {
+        return this.deny(reply, 403, 'Requires role: admin');
+      }
+    } catch (_error) {
+      return this.deny(reply, 401, 'Invalid token');
+    }
+  }
+
+  private async deny(reply: FastifyReply, statusCode: number, message: string): Promise<void> {
+    await reply
+      .code(statusCode)
+      .header('Content-Type', 'application/json; charset=utf-8')
+      .send({ statusCode, message, error: statusCode === 401 ? 'Unauthorized' : 'Forbidden' });
+  }
+}

@@ -1,0 +1,23 @@
+/** What a task handler gets besides its data. */
+export interface TaskContext {
+  /** The job id (the task id callers poll). */
+  id: string;
+  /** 1 on the first attempt. */
+  attempt: number;
+  /** Reports progress, 0-100 (shown by `GET /compute/{id}` and bull-board). */
+  progress(percent: number): Promise<void>;
+  /** Adds a line to the job's log (bull-board shows it). */
+  log(line: string): Promise<void>;
+}
+
+/** A registered task: its handler and where its jobs go. */
+export interface TaskDefinition {
+  name: string;
+  queue: string;
+  attempts?: number;
+  backoffMs?: number;
+  timeoutMs?: number;
+  handler: (data: unknown, context: TaskContext) => Promise<unknown>;
+  /** `Class.method`, for messages. */
+  source: string;
+}

@@ -1,0 +1,141 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { Job } from 'bull';
+import { StartupState } from '../monitoring';
+import type { TaskMetadata } from './decorators/task.decorator';
+import { MissingTaskHandlerError } from './errors/missing-task-handler.error';
+import { DEFAULT_TASK_QUEUE, TASK_METADATA } from './queues.constants';
+import { queuesConfig } from './queues.config';
+import { QueueRegistry } from './queue.registry';
+import type { TaskContext, TaskDefinition } from './task-context';
+import { TaskRegistry } from './task.registry';
+import { WorkLimiter } from './work-limiter';
+
+/** Jobs sampled per queue by the boot check for names without a handler. */
+const BOOT_CHECK_SAMPLE = 1000;
+
+/**
+ * Finds `@Task` methods at boot (like @nestjs/bull's explorer binds `@Process`), registers them,
+ * and, when this process processes (`QUEUES__PROCESS`), starts each queue's worker after
+ * bootstrap so no job runs before the app is initialised (nestjs/bull#760). Boot fails when a
+ * task names an unregistered queue, or when a queue holds jobs no handler here can run.
+ */
+@Injectable()
+export class TaskExplorer implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('Tasks');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly tasks: TaskRegistry,
+    private readonly queues: QueueRegistry,
+    private readonly limiter: WorkLimiter,
+    private readonly startup: StartupState,
+    @Inject(queuesConfig.KEY) private readonly config: ConfigType<typeof queuesConfig>,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) {
+        continue;
+      }
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const target = (instance as Record<string, unknown>)[method];
+        if (typeof target !== 'function') {
+          continue;
+        }
+        const meta = this.reflector.get<TaskMetadata | undefined>(TASK_METADATA, target);
+        if (meta) {
+          this.tasks.add(
+            this.define(meta, instance, method, target as (...args: unknown[]) => unknown),
+          );
+        }
+      }
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const task of this.tasks.list()) {
+      if (!this.queues.get(task.queue)) {
+        throw new Error(
+          `${task.source}: @Task('${task.name}') uses queue "${task.queue}", which is not registered (QueuesModule.registerQueue)`,
+        );
+      }
+    }
+    if (!this.config.process) {
+      this.logger.log('QUEUES__PROCESS=false: this process only enqueues');
+      return;
+    }
+    const release = this.startup.hold('queue processors');
+    try {
+      for (const { queue, concurrency } of this.queues.list()) {
+        await this.checkStoredJobNames(queue.name, queue.bull.getJobs.bind(queue.bull));
+        queue.process(concurrency, (job) => this.dispatch(job));
+        this.logger.log(`Processing queue "${queue.name}" (concurrency ${concurrency})`);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private async checkStoredJobNames(
+    queue: string,
+    getJobs: (
+      states: ('waiting' | 'delayed' | 'paused')[],
+      start: number,
+      end: number,
+    ) => Promise<Job[]>,
+  ): Promise<void> {
+    let jobs: Job[];
+    try {
+      jobs = await getJobs(['waiting', 'delayed', 'paused'], 0, BOOT_CHECK_SAMPLE - 1);
+    } catch (_error) {
+      this.logger.warn(`Queue "${queue}": Redis unavailable, stored job names not checked`);
+      return;
+    }
+    const known = new Set(this.tasks.ofQueue(queue).map((task) => task.name));
+    const unknown = [...new Set(jobs.filter(Boolean).map((job) => job.name))].filter(
+      (name) => !known.has(name),
+    );
+    if (unknown.length > 0) {
+      throw new MissingTaskHandlerError(queue, unknown);
+    }
+  }
+
+  private dispatch(job: Job): Promise<unknown> {
+    const task = this.tasks.get(job.name);
+    if (!task) {
+      // Fails the attempt; the job ends in the dead list where an operator sees it.
+      return Promise.reject(new Error(`No @Task handler for "${job.name}" in this worker`));
+    }
+    const context: TaskContext = {
+      id: String(job.id),
+      attempt: job.attemptsMade + 1,
+      progress: (percent) => job.progress(Math.max(0, Math.min(100, Math.round(percent)))),
+      log: async (line) => {
+        await job.log(line);
+      },
+    };
+    return this.limiter.run(() => task.handler(job.data, context));
+  }
+
+  private define(
+    meta: TaskMetadata,
+    instance: object,
+    method: string,
+    fn: (...args: unknown[]) => unknown,
+  ): TaskDefinition {
+    const { name, queue, ...options } = meta;
+    return {
+      name,
+      queue: queue ?? DEFAULT_TASK_QUEUE,
+      ...options,
+      handler: (data, context) => Promise.resolve(fn.call(instance, data, context)),
+      source: `${instance.constructor.name}.${method}`,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MODULE_CONFIGS } from './app.module';
+import { CachingModule } from './caching';
+import { ComputeModule } from './compute';
+import { AppConfigModule } from './config';
+import { DocumentsModule } from './documents';
+import { LoggingModule } from './logging';
+import { MonitoringCoreModule } from './monitoring';
+import { PersistenceModule } from './persistence';
+import { QueuesModule } from './queues';
+
+/**
+ * The worker process (`npm run start:worker`): the queues with their `@Task` handlers (compute,
+ * documents) and what those need (database, cache invalidation), without HTTP. Same config
+ * validation as the API.
+ */
+@Module({})
+export class WorkerModule {
+  static async forRoot(): Promise<DynamicModule> {
+    return {
+      module: WorkerModule,
+      imports: [
+        await AppConfigModule.forRoot(MODULE_CONFIGS),
+        LoggingModule,
+        PersistenceModule,
+        MonitoringCoreModule,
+        CachingModule.forRoot({}),
+        QueuesModule.forRoot(),
+        ComputeModule,
+        DocumentsModule,
+      ],
+    };
+  }
+}
