@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public, Roles } from '../auth';
+import { CacheResponse, InvalidateCache } from '../caching';
 import {
   CreateTemplateDto,
   TemplateIdParams,
@@ -29,6 +30,7 @@ export class TemplatesController {
 
   @Public()
   @Get()
+  @CacheResponse({ ttl: 3600, keyPrefix: 'templates', tags: ['templates'], scope: 'public' })
   @ApiOperation({ summary: 'List all templates' })
   @ApiOkResponse({ type: TemplateListResponseDto })
   list(): Promise<TemplateListResponseDto> {
@@ -37,6 +39,7 @@ export class TemplatesController {
 
   @Public()
   @Get(':id')
+  @CacheResponse({ ttl: 3600, keyPrefix: 'templates', tags: ['templates'], scope: 'public' })
   @ApiOperation({ summary: 'Get a template' })
   @ApiBadRequestResponse({ description: INVALID })
   @ApiOkResponse({ type: TemplateResponseDto })
@@ -47,6 +50,7 @@ export class TemplatesController {
 
   @Roles('admin')
   @Post()
+  @InvalidateCache({ tags: ['templates'] })
   @ApiOperation({ summary: 'Create a template (admin)' })
   @ApiBadRequestResponse({ description: INVALID })
   @ApiCreatedResponse({ type: TemplateResponseDto })
@@ -57,6 +61,7 @@ export class TemplatesController {
 
   @Roles('admin')
   @Put(':id')
+  @InvalidateCache({ tags: ['templates'] })
   @ApiOperation({ summary: 'Update a template (admin)' })
   @ApiBadRequestResponse({ description: INVALID })
   @ApiOkResponse({ type: TemplateResponseDto })
@@ -71,6 +76,7 @@ export class TemplatesController {
 
   @Roles('admin')
   @Delete(':id')
+  @InvalidateCache({ tags: ['templates'] })
   @ApiOperation({ summary: 'Delete a template (admin)' })
   @ApiBadRequestResponse({ description: INVALID })
   @HttpCode(204)

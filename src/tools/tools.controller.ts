@@ -21,6 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public, Roles } from '../auth';
+import { InvalidateCache } from '../caching';
 import { CreateToolDto, UpdateToolDto } from './dto/create-tool.dto';
 import { ToolListResponseDto, ToolResponseDto } from './dto/tool-response.dto';
 import { ToolsService } from './tools.service';
@@ -60,6 +61,8 @@ export class ToolsController {
 
   @Roles('admin')
   @Put(':id')
+  // Agent details embed their tools.
+  @InvalidateCache({ tags: ['agents'] })
   @ApiOperation({ summary: 'Update a tool (admin)' })
   @ApiOkResponse({ type: ToolResponseDto })
   @ApiNotFoundResponse()
@@ -73,6 +76,7 @@ export class ToolsController {
 
   @Roles('admin')
   @Delete(':id')
+  @InvalidateCache({ tags: ['agents'] })
   @ApiOperation({ summary: 'Delete a tool (admin)' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()

@@ -106,10 +106,10 @@ describe(AgentsModule.name, () => {
   });
 
   describe('GET /agents', () => {
-    it('should list the newest agents first, at most limit', async () => {
+    it('should list the newest agents first, at most size', async () => {
       const created = await createAgent();
 
-      const res = await request(t.server).get('/agents?limit=100').expect(200);
+      const res = await request(t.server).get('/agents?size=100').expect(200);
 
       const items: Array<{ id: string; created_at: string }> = res.body.items;
       expect(items.length).toBeLessThanOrEqual(100);

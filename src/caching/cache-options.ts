@@ -1,0 +1,84 @@
+/**
+ * Which responses are stored: `cache_success` stores 2xx responses (never 5xx, 401/403, 429,
+ * responses with Set-Cookie or `Cache-Control: no-store`); `cache_none` stores nothing.
+ */
+export type CacheStrategy = 'cache_success' | 'cache_none';
+
+/**
+ * Who may share an entry: `public` entries are shared by every caller; `user` entries are keyed
+ * by the caller's user id. A request with credentials on a route without an explicit `public`
+ * scope is never served a shared entry.
+ */
+export type CacheScope = 'public' | 'user';
+
+/** Options of one cached route (the guide's `CacheConfig`, plus tags, scope and vary). */
+export interface CacheResponseOptions {
+  /** Seconds the entry is fresh. @default CACHING__TTL (300) */
+  ttl?: number;
+  /** First part of the key, e.g. `agents_list` (the guide's `key_prefix`). @default the route path */
+  keyPrefix?: string;
+  /** Key by user (the guide's `include_user`); same as `scope: 'user'`. @default false */
+  includeUser?: boolean;
+  /** @default 'public' unless includeUser */
+  scope?: CacheScope;
+  /** @default CACHING__ENABLED */
+  enabled?: boolean;
+  /** @default CACHING__STRATEGY ('cache_success') */
+  strategy?: CacheStrategy;
+  /** @default CACHING__COMPRESS (true) */
+  compress?: boolean;
+  /** Bytes. @default CACHING__COMPRESSION_THRESHOLD (1024) */
+  compressionThreshold?: number;
+  /** Include query params in the key (only allow-listed ones). @default CACHING__INCLUDE_QUERY_PARAMS (true) */
+  includeQueryParams?: boolean;
+  /**
+   * Query params that are part of the key. @default the params the route documents
+   * (`@ApiQuery`, `@Paginated`, `@Query()` DTO properties); unknown params never make new entries.
+   */
+  queryParams?: string[];
+  /** Params never part of the key (the guide's `exclude_params`). @default CACHING__EXCLUDE_PARAMS */
+  excludeParams?: string[];
+  /**
+   * Tags of the entry, for invalidation; `{name}` is replaced by the path param `name`,
+   * e.g. `agent:{id}`. @default []
+   */
+  tags?: string[];
+  /** Named events that drop the route's entries, e.g. `['agent_created']`. @default [] */
+  invalidatedBy?: string[];
+  /** Request headers whose values are part of the key and listed in `Vary`. @default [] */
+  varyHeaders?: string[];
+  /** Seconds stale entries are served while one request refreshes. @default CACHING__STALE_WHILE_REVALIDATE */
+  staleWhileRevalidate?: number;
+  /** Seconds stale entries are served when the handler fails. @default CACHING__GRACE */
+  grace?: number;
+  /** Fleet-wide single-flight through a Redis lock. @default CACHING__LOCK */
+  lock?: boolean;
+}
+
+/** Options with every default applied. */
+export interface ResolvedCacheOptions {
+  ttl: number;
+  keyPrefix?: string;
+  scope: CacheScope;
+  enabled: boolean;
+  strategy: CacheStrategy;
+  compress: boolean;
+  compressionThreshold: number;
+  includeQueryParams: boolean;
+  queryParams?: string[];
+  excludeParams: string[];
+  tags: string[];
+  invalidatedBy: string[];
+  varyHeaders: string[];
+  staleWhileRevalidate: number;
+  grace: number;
+  lock: boolean;
+}
+
+/** What a mutating route invalidates after it succeeds. */
+export interface InvalidateCacheOptions {
+  /** Named events (the guide's `invalidate_by_event`). */
+  events?: string[];
+  /** Tags; `{name}` is replaced by the path param `name`, `{user}` by the caller's user id. */
+  tags?: string[];
+}

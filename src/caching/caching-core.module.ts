@@ -1,0 +1,63 @@
+import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type Redis from 'ioredis';
+import { redisConfig } from '../config';
+import { cachingConfig } from './caching.config';
+import { CACHE_ENGINE, CACHE_REDIS_CLIENTS } from './caching.constants';
+import { Breaker } from './engine/breaker';
+import { CacheEngine } from './engine/cache-engine';
+import { createCacheClients } from './engine/cache-redis';
+import { CacheStats } from './engine/cache-stats';
+import { cacheKeyspace } from './engine/keyspace';
+import { L1Cache } from './engine/l1-cache';
+import { RedisL2 } from './engine/redis-l2';
+
+/** @internal the engine and its Redis connections, shared by the HTTP layer and CACHE_MANAGER. */
+export const APP_CACHE_L2 = 'caching:app-l2';
+
+/** @internal */
+@Module({
+  providers: [
+    {
+      provide: CACHE_REDIS_CLIENTS,
+      inject: [redisConfig.KEY],
+      useFactory: (redis: ConfigType<typeof redisConfig>) =>
+        createCacheClients(redis.url, redis.poolSize),
+    },
+    // A factory, not useValue: each app instance (and test app) counts on its own.
+    { provide: CacheStats, useFactory: () => new CacheStats() },
+    {
+      provide: RedisL2,
+      inject: [cachingConfig.KEY, CACHE_REDIS_CLIENTS, CacheStats],
+      useFactory: (config: ConfigType<typeof cachingConfig>, clients: Redis[], stats: CacheStats) =>
+        new RedisL2(
+          clients,
+          config.redisTimeoutMs,
+          new Breaker(config.breakerThreshold, config.breakerResetMs),
+          stats,
+        ),
+    },
+    {
+      provide: CACHE_ENGINE,
+      inject: [cachingConfig.KEY, redisConfig.KEY, RedisL2, CacheStats],
+      useFactory: (
+        config: ConfigType<typeof cachingConfig>,
+        redis: ConfigType<typeof redisConfig>,
+        l2: RedisL2,
+        stats: CacheStats,
+      ) => {
+        const engine = new CacheEngine(
+          new L1Cache(config.l1MaxBytes, config.l1MaxTtl * 1000),
+          l2,
+          cacheKeyspace(redis.keyPrefix),
+          stats,
+          config.maxEntryBytes,
+        );
+        engine.lockTtlMs = config.lockTtlMs;
+        return engine;
+      },
+    },
+  ],
+  exports: [CACHE_ENGINE, CACHE_REDIS_CLIENTS, RedisL2, CacheStats],
+})
+export class CachingCoreModule {}

@@ -1,0 +1,10 @@
+/** Metadata key of `@CacheResponse` options. */
+export const CACHE_RESPONSE_OPTIONS = 'caching:response-options';
+/** Metadata key of `@InvalidateCache` options. */
+export const INVALIDATE_CACHE_OPTIONS = 'caching:invalidate-options';
+/** @internal token of the cache engine. */
+export const CACHE_ENGINE = 'caching:engine';
+/** @internal token of the cache's Redis connections. */
+export const CACHE_REDIS_CLIENTS = 'caching:redis-clients';
+/** Response header telling how the cache answered. */
+export const X_CACHE_HEADER = 'x-cache';

@@ -1,0 +1,151 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import type Redis from 'ioredis';
+import { redisConfig } from '../config';
+import { MetricsService, PerformanceStatsRegistry, ReadinessRegistry } from '../monitoring';
+import { CACHE_ENGINE, CACHE_REDIS_CLIENTS } from './caching.constants';
+import { BusMessage, CacheEngine } from './engine/cache-engine';
+import { closeClients, createBusSubscriber } from './engine/cache-redis';
+import { cacheKeyspace } from './engine/keyspace';
+import { registerConditionalGet } from './http/conditional-get';
+import { ResponseCacheService } from './response-cache.service';
+
+/**
+ * Connects the cache at boot (without waiting for Redis: the app boots and the cache reports
+ * degraded), listens on the invalidation bus, adds the 304 hook, registers stats, metrics and
+ * the readiness check, and closes its connections at shutdown.
+ */
+@Injectable()
+export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Caching');
+  private subscriber?: Redis;
+
+  constructor(
+    @Inject(CACHE_ENGINE) private readonly engine: CacheEngine,
+    @Inject(CACHE_REDIS_CLIENTS) private readonly clients: Redis[],
+    @Inject(redisConfig.KEY) private readonly redis: ConfigType<typeof redisConfig>,
+    private readonly cache: ResponseCacheService,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: MetricsService,
+    private readonly stats: PerformanceStatsRegistry,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.clients.forEach((client) => void client.connect().catch(() => undefined));
+    this.listenToBus();
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (fastify) {
+      registerConditionalGet(fastify);
+    }
+    this.registerMonitoring();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await closeClients([...this.clients, ...(this.subscriber ? [this.subscriber] : [])]);
+  }
+
+  private listenToBus(): void {
+    const channel = cacheKeyspace(this.redis.keyPrefix).channel;
+    const subscriber = createBusSubscriber(this.redis.url);
+    this.subscriber = subscriber;
+    let connectedBefore = false;
+    subscriber.on('ready', () => {
+      // Messages sent while we were disconnected are lost: drop every L1 copy once.
+      if (connectedBefore) {
+        this.engine.clearL1();
+      }
+      connectedBefore = true;
+    });
+    subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        this.engine.applyBusMessage(JSON.parse(message) as BusMessage);
+      } catch {
+        this.logger.warn('ignored a malformed cache bus message');
+      }
+    });
+    subscriber.connect().catch(() => undefined);
+    subscriber.subscribe(channel).catch(() => undefined);
+  }
+
+  private registerMonitoring(): void {
+    const snapshot = () => this.cache.getStats();
+    // A closed breaker says nothing before the first request: also ask the connections (all
+    // of them failed or lost = down; still connecting for the first time = not yet known).
+    const lost = new Set(['reconnecting', 'close', 'end']);
+    const redisUp = () =>
+      this.engine.redisState !== 'open' && !this.clients.every((client) => lost.has(client.status));
+    this.stats.register({
+      name: 'cache',
+      stats: () => ({ enabled: true, redis: redisUp() ? 'up' : 'degraded', ...snapshot() }),
+      summary: { key: 'cache_hit_rate', value: () => snapshot().hit_rate_percent },
+    });
+    this.readiness.register({
+      name: 'cache',
+      group: 'redis',
+      check: () =>
+        Promise.resolve({
+          up: redisUp(),
+          details: { breaker: this.engine.redisState },
+        }),
+    });
+    const counters: Array<[string, string]> = [
+      ['hits', 'hit'],
+      ['misses', 'miss'],
+      ['stale_hits', 'stale'],
+      ['bypasses', 'bypass'],
+      ['coalesced_waiters', 'coalesced'],
+    ];
+    this.metrics.counter({
+      name: 'cache_requests_total',
+      help: 'Response cache lookups by result',
+      labelNames: ['result'],
+      collect() {
+        const current = snapshot();
+        this.reset();
+        for (const [field, result] of counters) {
+          this.inc({ result }, Number(current[field]));
+        }
+      },
+    });
+    this.metrics.counter({
+      name: 'cache_redis_failures_total',
+      help: 'Cache Redis calls that failed or timed out',
+      labelNames: ['kind'],
+      collect() {
+        const current = snapshot();
+        this.reset();
+        this.inc({ kind: 'error' }, Number(current.redis_errors));
+        this.inc({ kind: 'timeout' }, Number(current.redis_timeouts));
+      },
+    });
+    const gauges: Array<[string, string, () => number]> = [
+      [
+        'cache_l1_bytes',
+        'Bytes held by the in-process L1 response cache',
+        () => Number(snapshot().l1_bytes),
+      ],
+      [
+        'cache_l1_entries',
+        'Entries in the in-process L1 response cache',
+        () => Number(snapshot().l1_entries),
+      ],
+      [
+        'cache_redis_breaker_open',
+        '1 while the cache runs without Redis (its breaker is open)',
+        () => (this.engine.redisState === 'open' ? 1 : 0),
+      ],
+    ];
+    for (const [name, help, read] of gauges) {
+      this.metrics.gauge({
+        name,
+        help,
+        collect() {
+          this.set(read());
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { CacheEntry } from './cache-entry';
+
+interface Slot {
+  entry: CacheEntry;
+  size: number;
+  expiresAt: number;
+}
+
+const SLOT_OVERHEAD = 256;
+
+/**
+ * The in-process L1: an LRU bounded in bytes (body + key + a fixed overhead per entry), with a tag
+ * index so a tag invalidation drops exactly the entries that carry the tag.
+ */
+export class L1Cache {
+  private readonly slots = new Map<string, Slot>();
+  private readonly byTag = new Map<string, Set<string>>();
+  private bytes = 0;
+  evictions = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxTtlMs: number,
+  ) {}
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
+
+  get(key: string, now = Date.now()): CacheEntry | undefined {
+    const slot = this.slots.get(key);
+    if (!slot) {
+      return undefined;
+    }
+    if (slot.expiresAt <= now) {
+      this.delete(key);
+      return undefined;
+    }
+    // Move to the most-recently-used end.
+    this.slots.delete(key);
+    this.slots.set(key, slot);
+    return slot.entry;
+  }
+
+  set(key: string, entry: CacheEntry, now = Date.now()): void {
+    const size = entry.body.length + key.length * 2 + SLOT_OVERHEAD;
+    if (this.maxBytes === 0 || size > this.maxBytes / 4) {
+      return;
+    }
+    this.delete(key);
+    const lifetime = Math.min(this.maxTtlMs, entry.ttlMs + Math.max(entry.swrMs, entry.graceMs));
+    this.slots.set(key, { entry, size, expiresAt: now + lifetime });
+    this.bytes += size;
+    for (const tag of Object.keys(entry.tags)) {
+      let keys = this.byTag.get(tag);
+      if (!keys) {
+        keys = new Set();
+        this.byTag.set(tag, keys);
+      }
+      keys.add(key);
+    }
+    for (const oldest of this.slots.keys()) {
+      if (this.bytes <= this.maxBytes) {
+        break;
+      }
+      this.delete(oldest);
+      this.evictions++;
+    }
+  }
+
+  delete(key: string): void {
+    const slot = this.slots.get(key);
+    if (!slot) {
+      return;
+    }
+    this.slots.delete(key);
+    this.bytes -= slot.size;
+    for (const tag of Object.keys(slot.entry.tags)) {
+      const keys = this.byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) {
+        this.byTag.delete(tag);
+      }
+    }
+  }
+
+  deleteTag(tag: string): void {
+    for (const key of [...(this.byTag.get(tag) ?? [])]) {
+      this.delete(key);
+    }
+  }
+
+  deleteMatching(pattern: RegExp): void {
+    for (const key of [...this.slots.keys()]) {
+      if (pattern.test(key)) {
+        this.delete(key);
+      }
+    }
+  }
+
+  clear(): void {
+    this.slots.clear();
+    this.byTag.clear();
+    this.bytes = 0;
+  }
+}
+
+/** A Redis glob (`*`, `?`, `[...]`) as an anchored RegExp, for matching L1 keys. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (const char of glob) {
+    source +=
+      char === '*' ? '.*' : char === '?' ? '.' : /[\\^$.|+(){}]/.test(char) ? `\\${char}` : char;
+  }
+  return new RegExp(`^${source}$`);
+}

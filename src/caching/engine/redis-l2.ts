@@ -1,0 +1,185 @@
+import type Redis from 'ioredis';
+import { Breaker } from './breaker';
+import { CacheStats } from './cache-stats';
+
+/** Redis could not be used for this call (breaker open, timeout or error); the cache goes on without it. */
+export class L2Unavailable extends Error {
+  readonly kind = 'l2-unavailable' as const;
+}
+
+const UNLOCK_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * The Redis tier. Every call is bounded by the timeout and guarded by the breaker, so a dead or
+ * paused Redis costs a request at most one timeout, and nothing once the breaker is open.
+ * Commands are spread round-robin over `REDIS__POOL_SIZE` connections.
+ */
+export class RedisL2 {
+  private next = 0;
+
+  constructor(
+    private readonly clients: Redis[],
+    private readonly timeoutMs: number,
+    readonly breaker: Breaker,
+    private readonly stats: CacheStats,
+  ) {}
+
+  /** One round trip: the entry and the current versions of its tags. */
+  lookup(key: string, tagKeys: string[]): Promise<{ raw: Buffer | null; versions: number[] }> {
+    return this.guard(async (client) => {
+      const pipeline = client.pipeline().getBuffer(key);
+      if (tagKeys.length > 0) {
+        pipeline.mget(...tagKeys);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      for (const [error] of results) {
+        if (error) {
+          throw error;
+        }
+      }
+      const raw = (results[0]?.[1] as Buffer | null) ?? null;
+      const versions = ((results[1]?.[1] as Array<string | null>) ?? []).map((v) => Number(v ?? 0));
+      return { raw, versions };
+    });
+  }
+
+  tagVersions(tagKeys: string[]): Promise<number[]> {
+    if (tagKeys.length === 0) {
+      return Promise.resolve([]);
+    }
+    return this.guard(async (client) => (await client.mget(...tagKeys)).map((v) => Number(v ?? 0)));
+  }
+
+  getText(key: string): Promise<string | null> {
+    return this.guard((client) => client.get(key));
+  }
+
+  getTexts(keys: string[]): Promise<Array<string | null>> {
+    return this.guard((client) => client.mget(...keys));
+  }
+
+  exists(key: string): Promise<boolean> {
+    return this.guard(async (client) => (await client.exists(key)) === 1);
+  }
+
+  write(key: string, value: Buffer | string, ttlMs?: number): Promise<void> {
+    return this.guard(async (client) => {
+      if (ttlMs === undefined) {
+        await client.set(key, value);
+      } else {
+        await client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      }
+    });
+  }
+
+  /** Bumps tag versions (one pipeline, one round trip whatever the number of tagged entries). */
+  bumpTags(tagKeys: string[]): Promise<void> {
+    return this.guard(async (client) => {
+      const pipeline = client.pipeline();
+      for (const tagKey of tagKeys) {
+        pipeline.incr(tagKey);
+      }
+      await pipeline.exec();
+    });
+  }
+
+  unlink(keys: string[]): Promise<number> {
+    if (keys.length === 0) {
+      return Promise.resolve(0);
+    }
+    return this.guard((client) => client.unlink(...keys));
+  }
+
+  publish(channel: string, message: string): Promise<void> {
+    return this.guard(async (client) => {
+      await client.publish(channel, message);
+    });
+  }
+
+  tryLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.guard(async (client) => (await client.set(key, token, 'PX', ttlMs, 'NX')) === 'OK');
+  }
+
+  unlock(key: string, token: string): Promise<void> {
+    return this.guard(async (client) => {
+      await client.eval(UNLOCK_SCRIPT, 1, key, token);
+    });
+  }
+
+  /**
+   * Deletes the keys matching a glob with SCAN + UNLINK in batches: never KEYS, never FLUSHDB.
+   * Not bounded by the per-call timeout (it may walk many keys); each batch is.
+   */
+  async deleteMatching(pattern: string): Promise<number> {
+    const client = this.pick();
+    let cursor = '0';
+    let deleted = 0;
+    do {
+      const [nextCursor, keys] = await this.guard(() =>
+        client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000),
+      );
+      cursor = nextCursor;
+      deleted += await this.unlink(keys);
+    } while (cursor !== '0');
+    return deleted;
+  }
+
+  /** Counts keys matching a glob (SCAN), stopping after `limit` keys. */
+  async countMatching(
+    pattern: string,
+    limit: number,
+  ): Promise<{ count: number; complete: boolean }> {
+    const client = this.pick();
+    let cursor = '0';
+    let count = 0;
+    do {
+      const [nextCursor, keys] = await this.guard(() =>
+        client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000),
+      );
+      cursor = nextCursor;
+      count += keys.length;
+    } while (cursor !== '0' && count < limit);
+    return { count, complete: cursor === '0' };
+  }
+
+  info(): Promise<string> {
+    return this.guard((client) => client.info());
+  }
+
+  private pick(): Redis {
+    this.next = (this.next + 1) % this.clients.length;
+    return this.clients[this.next];
+  }
+
+  private async guard<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
+    if (!this.breaker.allow()) {
+      throw new L2Unavailable('cache Redis breaker is open');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        operation(this.pick()),
+        new Promise<never>((_, reject) => {
+          // Reject from the check phase, after this loop turn's I/O: when the event loop was
+          // busy past the timeout, a reply already in the socket wins instead of a false timeout.
+          timer = setTimeout(
+            () => setImmediate(() => reject(new L2Unavailable('cache Redis timed out'))),
+            this.timeoutMs,
+          );
+        }),
+      ]);
+      this.breaker.success();
+      return result;
+    } catch (error) {
+      this.breaker.failure();
+      if (error instanceof L2Unavailable) {
+        this.stats.redisTimeouts++;
+        throw error;
+      }
+      this.stats.redisErrors++;
+      throw new L2Unavailable((error as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

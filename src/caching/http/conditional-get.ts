@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { ifNoneMatch } from './http-cache.interceptor';
+
+/**
+ * Answers `304 Not Modified` (empty body) to a GET/HEAD whose `If-None-Match` matches the ETag of
+ * its 200 response. For cache hits the handler did not run; the stored ETag is compared.
+ */
+export function registerConditionalGet(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const etag = reply.getHeader('etag');
+    if (
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      reply.statusCode === 200 &&
+      typeof etag === 'string' &&
+      ifNoneMatch(request.headers['if-none-match'], etag)
+    ) {
+      void reply.code(304);
+      reply.removeHeader('content-length');
+      done(null, null);
+      return;
+    }
+    done(null, payload);
+  });
+}

@@ -1,0 +1,230 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, lastValueFrom, map, Observable } from 'rxjs';
+import { CacheResponseOptions, ResolvedCacheOptions } from '../cache-options';
+import { CACHE_RESPONSE_OPTIONS, X_CACHE_HEADER } from '../caching.constants';
+import { CacheEntry, etagOf } from '../engine/cache-entry';
+import { CacheAnswer, CacheOutcome, LoadResult } from '../engine/cache-engine';
+import { ResponseCacheService } from '../response-cache.service';
+import { BuiltKey, keyInputsOf } from './cache-key.builder';
+import { documentedQueryParams } from './query-allow-list';
+
+type Resolved = ResolvedCacheOptions & { scopeExplicit: boolean };
+type Handler = (...args: unknown[]) => unknown;
+
+const HTTP_CODE_METADATA = '__httpCode__';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Response caching for routes marked `@CacheResponse()`. Hits send the stored bytes (no parse,
+ * no re-stringify); misses run the handler once per key (concurrent requests wait for it).
+ * Subclass it and override {@link trackBy} or {@link isRequestCacheable} to change keys or rules.
+ */
+@Injectable()
+export class HttpCacheInterceptor implements NestInterceptor {
+  private readonly resolved = new WeakMap<Handler, Resolved>();
+
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly cache: ResponseCacheService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const options = this.optionsOf(context);
+    const http = context.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    if (!options || !this.isRequestCacheable(context, options)) {
+      this.cache.engine.stats.bypasses++;
+      this.markOutcome(reply, 'BYPASS');
+      return next.handle();
+    }
+    const built = this.trackBy(context, options);
+    if (!built) {
+      this.cache.engine.stats.bypasses++;
+      this.markOutcome(reply, 'BYPASS');
+      return next.handle();
+    }
+    const { key, tags } = built;
+    const loader = async (versions: Record<string, number>): Promise<LoadResult<unknown>> => {
+      const value: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      return this.toEntry(value, context, options, versions);
+    };
+    const policy = {
+      compress: options.compress,
+      compressionThreshold: options.compressionThreshold,
+      lock: options.lock,
+    };
+    return from(this.cache.engine.getOrLoad(key, tags, policy, loader)).pipe(
+      map((answer) => this.respond(answer, context, options)),
+    );
+  }
+
+  /** The key and tags of this request. Override to key on something else (e.g. a tenant). */
+  protected trackBy(context: ExecutionContext, options: ResolvedCacheOptions): BuiltKey {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const allowed = this.allowedQuery(context, options);
+    return this.cache.keys.build(keyInputsOf(request, request.user?.id), options, allowed);
+  }
+
+  private allowedQuery(context: ExecutionContext, options: ResolvedCacheOptions) {
+    return options.queryParams
+      ? new Set(options.queryParams)
+      : documentedQueryParams(
+          context.getClass().prototype as object,
+          context.getHandler() as Handler,
+        );
+  }
+
+  /**
+   * Whether this request may use the cache: GET/HEAD only, caching enabled, no undeclared query
+   * params, and never a shared entry for a request with credentials unless the route explicitly
+   * declared `scope: 'public'`.
+   */
+  protected isRequestCacheable(context: ExecutionContext, options: Resolved): boolean {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !options.enabled) {
+      return false;
+    }
+    if (options.strategy === 'cache_none') {
+      return false;
+    }
+    // A param the route does not declare is not in the key, but the route's validation may
+    // reject it: such a request runs the handler (never a stored 200 for a 400) and stores nothing.
+    const allowed = this.allowedQuery(context, options);
+    const undeclared = Object.keys(request.query ?? {}).some(
+      (name) => !allowed.has(name) && !options.excludeParams.includes(name),
+    );
+    if (options.includeQueryParams && undeclared) {
+      return false;
+    }
+    if (options.scope === 'user') {
+      return request.user !== undefined;
+    }
+    const hasCredentials =
+      request.user !== undefined ||
+      request.headers.authorization !== undefined ||
+      request.headers.cookie !== undefined;
+    return !hasCredentials || options.scopeExplicit;
+  }
+
+  private optionsOf(context: ExecutionContext): Resolved | undefined {
+    const handler = context.getHandler() as Handler;
+    const known = this.resolved.get(handler);
+    if (known) {
+      return known;
+    }
+    const raw = this.reflector.getAllAndOverride<CacheResponseOptions | undefined>(
+      CACHE_RESPONSE_OPTIONS,
+      [handler, context.getClass()],
+    );
+    if (!raw) {
+      return undefined;
+    }
+    const options = this.cache.resolve(raw);
+    this.resolved.set(handler, options);
+    return options;
+  }
+
+  /** Turns the handler's result into an entry when the response may be stored. */
+  private toEntry(
+    value: unknown,
+    context: ExecutionContext,
+    options: ResolvedCacheOptions,
+    versions: Record<string, number>,
+  ): LoadResult<unknown> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const status =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 200;
+    const cacheControl = String(reply.getHeader('cache-control') ?? '');
+    const storable =
+      status >= 200 &&
+      status < 300 &&
+      status !== 206 &&
+      value !== undefined &&
+      reply.getHeader('set-cookie') === undefined &&
+      !/no-store|private/.test(cacheControl);
+    if (!storable) {
+      return { passthrough: value };
+    }
+    const body = Buffer.isBuffer(value)
+      ? value
+      : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+    const contentType = String(
+      reply.getHeader('content-type') ??
+        (typeof value === 'string' ? 'text/plain; charset=utf-8' : JSON_TYPE),
+    );
+    const entry: CacheEntry = {
+      body,
+      status,
+      contentType,
+      etag: etagOf(body),
+      createdAt: Date.now(),
+      ttlMs: options.ttl * 1000,
+      swrMs: options.staleWhileRevalidate * 1000,
+      graceMs: options.grace * 1000,
+      tags: versions,
+    };
+    return { entry };
+  }
+
+  /** Writes the HTTP semantics of the answer and returns the body to send. */
+  private respond(
+    answer: CacheAnswer<unknown>,
+    context: ExecutionContext,
+    options: ResolvedCacheOptions,
+  ): unknown {
+    const http = context.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    this.markOutcome(reply, answer.outcome);
+    const entry = answer.entry;
+    if (!entry) {
+      return answer.passthrough;
+    }
+    const age = Math.max(0, Math.floor((Date.now() - entry.createdAt) / 1000));
+    void reply
+      .header('content-type', entry.contentType)
+      .header('etag', entry.etag)
+      .header('age', String(age));
+    if (options.scope === 'user') {
+      void reply.header('cache-control', 'private, no-cache');
+      void reply.header('vary', ['Authorization', ...options.varyHeaders].join(', '));
+    } else {
+      const directives = [`public`, `max-age=${Math.max(0, options.ttl - age)}`];
+      if (options.staleWhileRevalidate) {
+        directives.push(`stale-while-revalidate=${options.staleWhileRevalidate}`);
+      }
+      if (options.grace) {
+        directives.push(`stale-if-error=${options.grace}`);
+      }
+      void reply.header('cache-control', directives.join(', '));
+      if (options.varyHeaders.length) {
+        void reply.header('vary', options.varyHeaders.join(', '));
+      }
+    }
+    const request = http.getRequest<FastifyRequest>();
+    if (ifNoneMatch(request.headers['if-none-match'], entry.etag)) {
+      this.cache.engine.stats.notModified++;
+    }
+    return entry.body;
+  }
+
+  private markOutcome(reply: FastifyReply, outcome: CacheOutcome): void {
+    if (this.cache.xCacheHeader) {
+      void reply.header(X_CACHE_HEADER, outcome);
+    }
+  }
+}
+
+/** RFC 9110 `If-None-Match` comparison (weak comparison, `*` matches any). */
+export function ifNoneMatch(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) {
+    return false;
+  }
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (value.trim() === '*') {
+    return true;
+  }
+  const opaque = etag.replace(/^W\//, '');
+  return value.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
+}

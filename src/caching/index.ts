@@ -1,0 +1,16 @@
+export { CachingModule } from './caching.module';
+export { ResponseCacheService } from './response-cache.service';
+export type { CacheInfo } from './response-cache.service';
+export { CacheResponse } from './decorators/cache-response.decorator';
+export { InvalidateCache } from './decorators/invalidate-cache.decorator';
+export { HttpCacheInterceptor } from './http/http-cache.interceptor';
+export { CacheInvalidationInterceptor } from './http/cache-invalidation.interceptor';
+export type {
+  CacheResponseOptions,
+  CacheScope,
+  CacheStrategy,
+  InvalidateCacheOptions,
+  ResolvedCacheOptions,
+} from './cache-options';
+export type { CachingModuleOptions } from './caching.module-definition';
+export { cachingConfig, CachingEnv } from './caching.config';
