@@ -18,9 +18,24 @@ export interface BenchApp {
 /**
  * Boots the app exactly as `main.ts` does (same module, adapter, pipes and filters) on
  * 127.0.0.1 with a port the OS picks. Call after prepareBenchEnv and prepareBenchDatabase.
+ * `env` overrides variables for this instance only (read while it boots, then restored), e.g.
+ * `{ MONITORING__ENABLED: 'false' }` for a second instance to compare with.
  */
-export async function startBenchApp(): Promise<BenchApp> {
-  const app = await createApp(await AppModule.forRoot());
+export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+  const saved = Object.keys(env).map((key) => [key, process.env[key]] as const);
+  Object.assign(process.env, env);
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp(await AppModule.forRoot());
+  } finally {
+    for (const [key, value] of saved) {
+      if (value === undefined) {
+        delete process.env[key];
+      } else {
+        process.env[key] = value;
+      }
+    }
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   const tokens = app.get(TokenService);

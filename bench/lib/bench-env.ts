@@ -14,4 +14,5 @@ export function prepareBenchEnv(): void {
   process.env.DATABASE__RUN_MIGRATIONS ??= 'false';
   // Only for a clone without .env; a configured secret always wins.
   process.env.AUTH__JWT_SECRET ??= 'bench-only-jwt-secret-0123456789abcdefghij';
+  process.env.PAGINATION__CURSOR_SECRET ??= 'bench-only-cursor-secret-0123456789abcdefgh';
 }

@@ -59,3 +59,12 @@ export function assertAllOk(label: string, load: LoadResult, expected: number): 
     );
   }
 }
+
+/** Throws unless a duration-based run got only 2xx responses and no connection errors. */
+export function assertNoFailures(label: string, load: LoadResult): void {
+  if (load.errors > 0 || load.non2xx > 0 || load.requests === 0) {
+    throw new Error(
+      `${label}: ${load.non2xx} non-2xx of ${load.requests} responses, ${load.errors} errors (statuses ${JSON.stringify(load.statusCounts)})`,
+    );
+  }
+}

@@ -22,6 +22,10 @@ describe(ratioOf.name, () => {
   it('should divide the baseline by the value when lower is better', () => {
     expect(ratioOf(measurement({ value: 5, baselineValue: 50, better: 'lower' }))).toBe(10);
   });
+
+  it('should be 1 when a count equals its required value, zero included', () => {
+    expect(ratioOf(measurement({ value: 0, baselineValue: 0, better: 'lower' }))).toBe(1);
+  });
 });
 
 describe(toResult.name, () => {

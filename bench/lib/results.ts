@@ -18,9 +18,16 @@ export interface BenchResult {
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
-/** value / baseline for higher-is-better metrics, baseline / value for lower-is-better ones. */
+/**
+ * value / baseline for higher-is-better metrics, baseline / value for lower-is-better ones;
+ * 1 when they are equal.
+ */
 export function ratioOf(measurement: Measurement): number {
   const { value, baselineValue, better } = measurement;
+  // Equal counts (e.g. 0 skipped rows where 0 is required) are on target, not 0/0.
+  if (value === baselineValue) {
+    return 1;
+  }
   return better === 'higher' ? value / baselineValue : baselineValue / value;
 }
 
