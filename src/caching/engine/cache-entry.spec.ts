@@ -18,8 +18,19 @@ describe(encodeEntry.name, () => {
   it('should round-trip every field, compressed or not', () => {
     const entry = entryOf(json(4000));
 
-    expect(decodeEntry(encodeEntry(entry, true, 1024), 1 << 20)).toEqual(entry);
+    const compressed = decodeEntry(encodeEntry(entry, true, 1024), 1 << 20);
+    // A compressed entry also keeps its gzip bytes, sent as-is to clients that accept gzip.
+    expect({ ...compressed, gzip: undefined }).toEqual(entry);
+    expect(compressed?.gzip?.length).toBeLessThan(entry.body.length);
     expect(decodeEntry(encodeEntry(entry, false, 1024), 1 << 20)).toEqual(entry);
+  });
+
+  it('should inflate a compressed body only when it is read', () => {
+    const entry = entryOf(json(4000));
+    const decoded = decodeEntry(encodeEntry(entry, true, 1024), 1 << 20);
+    const descriptor = Object.getOwnPropertyDescriptor(decoded, 'body');
+    expect(typeof descriptor?.get).toBe('function');
+    expect(decoded?.body.equals(entry.body)).toBe(true);
   });
 
   it('should compress only bodies above the threshold', () => {

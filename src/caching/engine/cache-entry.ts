@@ -16,6 +16,8 @@ export interface CacheEntry {
   graceMs: number;
   /** Tag versions seen before the handler ran; a newer version means invalidated. */
   tags: Record<string, number>;
+  /** The stored gzip bytes, when the entry was stored compressed (sent as-is to gzip clients). */
+  gzip?: Buffer;
 }
 
 interface Header {
@@ -45,9 +47,16 @@ export function etagOf(body: Buffer): string {
  * body gzipped when it is above the threshold, not already compressed, and the result is smaller.
  */
 export function encodeEntry(entry: CacheEntry, compress: boolean, threshold: number): Buffer {
-  let body = entry.body;
+  let body: Buffer;
   let z: 0 | 1 = 0;
-  if (compress && body.length > threshold && !ALREADY_COMPRESSED.test(entry.contentType)) {
+  if (entry.gzip && compress) {
+    // Already compressed when it came from Redis (the fleet lock hands entries around).
+    body = entry.gzip;
+    z = 1;
+  } else {
+    body = entry.body;
+  }
+  if (!z && compress && body.length > threshold && !ALREADY_COMPRESSED.test(entry.contentType)) {
     const gzipped = gzipSync(body, { level: 6 });
     if (gzipped.length < body.length) {
       body = gzipped;
@@ -82,24 +91,36 @@ export function decodeEntry(raw: Buffer, maxBytes: number): CacheEntry | undefin
     return undefined;
   }
   const headerLength = raw.readUInt32BE(2);
+  let header: Header;
   try {
-    const header = JSON.parse(raw.subarray(6, 6 + headerLength).toString('utf8')) as Header;
-    const stored = raw.subarray(6 + headerLength);
-    const body = header.z ? gunzipSync(stored, { maxOutputLength: maxBytes }) : Buffer.from(stored);
-    return {
-      body,
-      status: header.s,
-      contentType: header.ct,
-      etag: header.e,
-      createdAt: header.c,
-      ttlMs: header.t,
-      swrMs: header.w,
-      graceMs: header.g,
-      tags: header.tg,
-    };
+    header = JSON.parse(raw.subarray(6, 6 + headerLength).toString('utf8')) as Header;
   } catch {
     return undefined;
   }
+  const stored = raw.subarray(6 + headerLength);
+  const entry = {
+    status: header.s,
+    contentType: header.ct,
+    etag: header.e,
+    createdAt: header.c,
+    ttlMs: header.t,
+    swrMs: header.w,
+    graceMs: header.g,
+    tags: header.tg,
+  };
+  if (!header.z) {
+    return { ...entry, body: stored };
+  }
+  // gzip's trailer holds the uncompressed size: refuse a body over the cap before inflating it.
+  if (stored.length < 18 || stored.readUInt32LE(stored.length - 4) > maxBytes) {
+    return undefined;
+  }
+  // Inflated on first use only: a client that accepts gzip gets the stored bytes as they are.
+  let body: Buffer | undefined;
+  return Object.defineProperty({ ...entry, gzip: stored } as CacheEntry, 'body', {
+    enumerable: true,
+    get: () => (body ??= gunzipSync(stored, { maxOutputLength: maxBytes })),
+  });
 }
 
 /** Freshness of an entry at `now`. */

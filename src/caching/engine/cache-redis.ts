@@ -17,6 +17,8 @@ export function createCacheClients(url: string, size: number): Redis[] {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      // Commands issued in the same loop turn go out in one write (the hit path's biggest cost).
+      enableAutoPipelining: true,
       connectTimeout: 1000,
       retryStrategy: reconnectDelay,
     });

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { Breaker } from './breaker';
 import { CacheStats } from './cache-stats';
+import { Deadlines } from './deadlines';
 
 /** Redis could not be used for this call (breaker open, timeout or error); the cache goes on without it. */
 export class L2Unavailable extends Error {
@@ -16,30 +17,26 @@ const UNLOCK_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redi
  */
 export class RedisL2 {
   private next = 0;
+  private rotationScheduled = false;
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly clients: Redis[],
     private readonly timeoutMs: number,
     readonly breaker: Breaker,
     private readonly stats: CacheStats,
-  ) {}
+  ) {
+    this.deadlines = new Deadlines(Math.max(1, Math.min(10, Math.floor(timeoutMs / 5))));
+  }
 
-  /** One round trip: the entry and the current versions of its tags. */
+  /**
+   * One command (so ioredis auto-pipelining batches it with the other requests of this loop turn):
+   * the entry and the current versions of its tags.
+   */
   lookup(key: string, tagKeys: string[]): Promise<{ raw: Buffer | null; versions: number[] }> {
     return this.guard(async (client) => {
-      const pipeline = client.pipeline().getBuffer(key);
-      if (tagKeys.length > 0) {
-        pipeline.mget(...tagKeys);
-      }
-      const results = (await pipeline.exec()) ?? [];
-      for (const [error] of results) {
-        if (error) {
-          throw error;
-        }
-      }
-      const raw = (results[0]?.[1] as Buffer | null) ?? null;
-      const versions = ((results[1]?.[1] as Array<string | null>) ?? []).map((v) => Number(v ?? 0));
-      return { raw, versions };
+      const [raw, ...versions] = await client.mgetBuffer(key, ...tagKeys);
+      return { raw: raw ?? null, versions: versions.map((v) => (v ? Number(v.toString()) : 0)) };
     });
   }
 
@@ -146,40 +143,58 @@ export class RedisL2 {
     return this.guard((client) => client.info());
   }
 
+  /**
+   * The connection for this event-loop turn. Commands of one turn share a connection so
+   * auto-pipelining sends them in one write; the next turn moves to the next connection.
+   */
   private pick(): Redis {
-    this.next = (this.next + 1) % this.clients.length;
+    if (!this.rotationScheduled && this.clients.length > 1) {
+      this.rotationScheduled = true;
+      setImmediate(() => {
+        this.next = (this.next + 1) % this.clients.length;
+        this.rotationScheduled = false;
+      });
+    }
     return this.clients[this.next];
   }
 
-  private async guard<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
+  private guard<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
     if (!this.breaker.allow()) {
-      throw new L2Unavailable('cache Redis breaker is open');
+      return Promise.reject(new L2Unavailable('cache Redis breaker is open'));
     }
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const result = await Promise.race([
-        operation(this.pick()),
-        new Promise<never>((_, reject) => {
-          // Reject from the check phase, after this loop turn's I/O: when the event loop was
-          // busy past the timeout, a reply already in the socket wins instead of a false timeout.
-          timer = setTimeout(
-            () => setImmediate(() => reject(new L2Unavailable('cache Redis timed out'))),
-            this.timeoutMs,
-          );
-        }),
-      ]);
-      this.breaker.success();
-      return result;
-    } catch (error) {
-      this.breaker.failure();
-      if (error instanceof L2Unavailable) {
-        this.stats.redisTimeouts++;
-        throw error;
-      }
-      this.stats.redisErrors++;
-      throw new L2Unavailable((error as Error).message);
-    } finally {
-      clearTimeout(timer);
-    }
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: L2Unavailable, timeout: boolean): void => {
+        settled = true;
+        this.breaker.failure();
+        if (timeout) {
+          this.stats.redisTimeouts++;
+        } else {
+          this.stats.redisErrors++;
+        }
+        reject(error);
+      };
+      const cancel = this.deadlines.add(this.timeoutMs, () => {
+        if (!settled) {
+          fail(new L2Unavailable('cache Redis timed out'), true);
+        }
+      });
+      operation(this.pick()).then(
+        (result) => {
+          if (!settled) {
+            settled = true;
+            cancel();
+            this.breaker.success();
+            resolve(result);
+          }
+        },
+        (error: Error) => {
+          if (!settled) {
+            cancel();
+            fail(error instanceof L2Unavailable ? error : new L2Unavailable(error.message), false);
+          }
+        },
+      );
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, lastValueFrom, map, Observable } from 'rxjs';
+import { from, lastValueFrom, map, Observable, of } from 'rxjs';
 import { CacheResponseOptions, ResolvedCacheOptions } from '../cache-options';
 import { CACHE_RESPONSE_OPTIONS, X_CACHE_HEADER } from '../caching.constants';
 import { CacheEntry, etagOf } from '../engine/cache-entry';
@@ -46,6 +46,10 @@ export class HttpCacheInterceptor implements NestInterceptor {
       return next.handle();
     }
     const { key, tags } = built;
+    const local = this.cache.engine.peekFresh(key);
+    if (local) {
+      return of(this.respond({ outcome: 'HIT', entry: local }, context, options));
+    }
     const loader = async (versions: Record<string, number>): Promise<LoadResult<unknown>> => {
       const value: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       return this.toEntry(value, context, options, versions);
@@ -181,14 +185,25 @@ export class HttpCacheInterceptor implements NestInterceptor {
     if (!entry) {
       return answer.passthrough;
     }
+    const request = http.getRequest<FastifyRequest>();
+    // An entry stored compressed goes to a gzip-accepting client as stored: no inflate, fewer bytes.
+    const gzip =
+      entry.gzip !== undefined && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    const etag = gzip ? `${entry.etag.slice(0, -1)}-gzip"` : entry.etag;
     const age = Math.max(0, Math.floor((Date.now() - entry.createdAt) / 1000));
     void reply
       .header('content-type', entry.contentType)
-      .header('etag', entry.etag)
+      .header('etag', etag)
       .header('age', String(age));
+    if (gzip) {
+      void reply.header('content-encoding', 'gzip');
+    }
+    const vary = options.compress
+      ? [...options.varyHeaders, 'Accept-Encoding']
+      : options.varyHeaders;
     if (options.scope === 'user') {
       void reply.header('cache-control', 'private, no-cache');
-      void reply.header('vary', ['Authorization', ...options.varyHeaders].join(', '));
+      void reply.header('vary', ['Authorization', ...vary].join(', '));
     } else {
       const directives = [`public`, `max-age=${Math.max(0, options.ttl - age)}`];
       if (options.staleWhileRevalidate) {
@@ -198,15 +213,14 @@ export class HttpCacheInterceptor implements NestInterceptor {
         directives.push(`stale-if-error=${options.grace}`);
       }
       void reply.header('cache-control', directives.join(', '));
-      if (options.varyHeaders.length) {
-        void reply.header('vary', options.varyHeaders.join(', '));
+      if (vary.length) {
+        void reply.header('vary', vary.join(', '));
       }
     }
-    const request = http.getRequest<FastifyRequest>();
-    if (ifNoneMatch(request.headers['if-none-match'], entry.etag)) {
+    if (ifNoneMatch(request.headers['if-none-match'], etag)) {
       this.cache.engine.stats.notModified++;
     }
-    return entry.body;
+    return gzip ? entry.gzip : entry.body;
   }
 
   private markOutcome(reply: FastifyReply, outcome: CacheOutcome): void {

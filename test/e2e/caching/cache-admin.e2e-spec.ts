@@ -2,7 +2,7 @@ import { CACHE_MANAGER, Cache } from '@nestjs/cache-manager';
 import type Redis from 'ioredis';
 import { CachingModule } from '../../../src/caching';
 import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
-import { inspector, scanKeys } from '../../fixtures/caching/redis-keys';
+import { inspector, scanKeys, waitForEntryKeys } from '../../fixtures/caching/redis-keys';
 import { RedisServer } from '../../fixtures/caching/redis-server';
 
 describe(`${CachingModule.name} admin routes and CACHE_MANAGER (e2e)`, () => {
@@ -121,6 +121,7 @@ describe(`${CachingModule.name} admin routes and CACHE_MANAGER (e2e)`, () => {
     await redis.set('bull:foo', 'queue data');
     await redis.set(`${keyPrefix}:bull:foo`, 'queue data');
     await t.get('/scenario/items/survivor');
+    await waitForEntryKeys(redis, keyPrefix, 'scenario:items:id');
     const cacheKeys = await scanKeys(redis, `${keyPrefix}:cache:*`);
 
     await cacheManager.clear();

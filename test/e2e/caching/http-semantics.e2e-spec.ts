@@ -1,7 +1,14 @@
 import type Redis from 'ioredis';
+import { gunzipSync } from 'node:zlib';
 import { HttpCacheInterceptor } from '../../../src/caching';
 import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
-import { ageEntry, entryKeys, inspector, scanKeys } from '../../fixtures/caching/redis-keys';
+import {
+  ageEntry,
+  entryKeys,
+  inspector,
+  scanKeys,
+  waitForEntryKeys,
+} from '../../fixtures/caching/redis-keys';
 
 const nextTick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,14 +72,14 @@ describe(`${HttpCacheInterceptor.name} HTTP semantics (e2e)`, () => {
 
     expect(hit.xCache).toBe('HIT');
     expect(hit.headers['cache-control']).toBe('private, no-cache');
-    expect(hit.headers.vary).toBe('Authorization');
+    expect(hit.headers.vary).toBe('Authorization, Accept-Encoding');
     expect(anonymous.xCache).toBe('BYPASS');
     expect(anonymous.json()).toEqual({ user: null });
   });
 
   it('should serve STALE while exactly one refresh runs, then the refreshed entry', async () => {
     const first = await t.get('/scenario/swr/a');
-    const [key] = await entryKeys(redis, keyPrefix, 'scenario:swr:name');
+    const [key] = await waitForEntryKeys(redis, keyPrefix, 'scenario:swr:name');
     await ageEntry(redis, key, 2000);
     t.engine.clearL1();
 
@@ -93,7 +100,7 @@ describe(`${HttpCacheInterceptor.name} HTTP semantics (e2e)`, () => {
 
   it('should serve the STALE entry within grace when the handler throws, and the error without one', async () => {
     const first = await t.get('/scenario/grace/a');
-    const [key] = await entryKeys(redis, keyPrefix, 'scenario:grace:name');
+    const [key] = await waitForEntryKeys(redis, keyPrefix, 'scenario:grace:name');
     await ageEntry(redis, key, 2000);
     t.engine.clearL1();
     t.calls.failing = true;
@@ -139,8 +146,8 @@ describe(`${HttpCacheInterceptor.name} HTTP semantics (e2e)`, () => {
   it('should cut the Redis bytes of an 8 KB JSON entry by at least 60% with compression', async () => {
     const compressed = await t.get('/scenario/big/doc');
     const plain = await t.get('/scenario/big-raw/doc');
-    const [zippedKey] = await entryKeys(redis, keyPrefix, 'scenario:big:name');
-    const [plainKey] = await entryKeys(redis, keyPrefix, 'scenario:big-raw:name');
+    const [zippedKey] = await waitForEntryKeys(redis, keyPrefix, 'scenario:big:name');
+    const [plainKey] = await waitForEntryKeys(redis, keyPrefix, 'scenario:big-raw:name');
     const zippedBytes = await redis.strlen(zippedKey);
     const plainBytes = await redis.strlen(plainKey);
     const saved = 1 - zippedBytes / plainBytes;
@@ -155,5 +162,28 @@ describe(`${HttpCacheInterceptor.name} HTTP semantics (e2e)`, () => {
     t.engine.clearL1();
     const hit = await t.get('/scenario/big/doc');
     expect([hit.xCache, hit.body]).toEqual(['HIT', compressed.body]);
+  });
+
+  it('should send a compressed Redis entry as stored to a gzip client, with its own ETag and 304', async () => {
+    const stored = (await entryKeys(redis, keyPrefix, 'scenario:big:name')).length;
+    const first = await t.get('/scenario/big/gzip-doc');
+    await waitForEntryKeys(redis, keyPrefix, 'scenario:big:name', stored + 1);
+    t.engine.clearL1();
+
+    const zipped = await t.get('/scenario/big/gzip-doc', { 'accept-encoding': 'gzip, br' });
+    const identity = await t.get('/scenario/big/gzip-doc');
+
+    expect([zipped.xCache, zipped.headers['content-encoding']]).toEqual(['HIT', 'gzip']);
+    expect(gunzipSync(zipped.raw).toString()).toBe(first.body);
+    expect(zipped.raw.length).toBeLessThan(first.body.length / 2);
+    expect(zipped.headers.vary).toContain('Accept-Encoding');
+    expect(zipped.headers.etag).toBe(`${String(first.headers.etag).slice(0, -1)}-gzip"`);
+    expect(identity.headers['content-encoding']).toBeUndefined();
+    expect(identity.body).toBe(first.body);
+    const notModified = await t.get('/scenario/big/gzip-doc', {
+      'accept-encoding': 'gzip',
+      'if-none-match': String(zipped.headers.etag),
+    });
+    expect([notModified.status, notModified.raw.length]).toEqual([304, 0]);
   });
 });
