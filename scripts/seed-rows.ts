@@ -1,11 +1,6 @@
-/** Agent types of the domain, spread evenly over seeded rows. */
-export const AGENT_TYPES = [
-  'conversational',
-  'task',
-  'research',
-  'coding',
-  'orchestrator',
-] as const;
+import { AGENT_TYPES } from '../src/agents/agents.constants';
+/** Agent types of the domain (the API's own list), spread evenly over seeded rows. */
+export { AGENT_TYPES };
 
 /** Statuses with their share of seeded rows: mostly active, like a real fleet. */
 export const AGENT_STATUS_WEIGHTS = [

@@ -6,7 +6,7 @@ import { RedisL2 } from '../engine/redis-l2';
  * Keyv store behind `@nestjs/cache-manager`'s `CACHE_MANAGER`, on the cache's own Redis
  * connections: every key under `<REDIS__KEY_PREFIX>:app:`, every call bounded by the cache's
  * timeout and breaker (a Redis outage reads as a miss and skips writes instead of hanging), and
- * `clear()` deletes only those keys (SCAN + UNLINK), never FLUSHDB: the queues share this Redis.
+ * `clear()` deletes only those keys (SCAN + UNLINK), never a database-wide flush: the queues share this Redis.
  */
 export class RedisKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   opts: Record<string, unknown> = {};

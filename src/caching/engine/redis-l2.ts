@@ -104,7 +104,7 @@ export class RedisL2 {
   }
 
   /**
-   * Deletes the keys matching a glob with SCAN + UNLINK in batches: never KEYS, never FLUSHDB.
+   * Deletes the keys matching a glob with SCAN + UNLINK in batches: never KEYS, never a database-wide flush.
    * Not bounded by the per-call timeout (it may walk many keys); each batch is.
    */
   async deleteMatching(pattern: string): Promise<number> {
