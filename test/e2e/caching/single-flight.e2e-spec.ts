@@ -10,8 +10,11 @@ describe(`${CacheEngine.name} single-flight (e2e)`, () => {
 
   beforeAll(async () => {
     redis = inspector(process.env.REDIS__URL ?? 'redis://127.0.0.1:6379');
-    apps.push(await createCachingApp({ REDIS__KEY_PREFIX: keyPrefix }));
-    apps.push(await createCachingApp({ REDIS__KEY_PREFIX: keyPrefix }));
+    // The lock needs Redis: a generous timeout keeps a CPU-starved CI box (parallel test workers)
+    // from timing Redis out, which would rightly fall back to running the handler per instance.
+    const env = { REDIS__KEY_PREFIX: keyPrefix, CACHING__REDIS_TIMEOUT_MS: '1000' };
+    apps.push(await createCachingApp(env));
+    apps.push(await createCachingApp(env));
   });
 
   afterAll(async () => {
