@@ -2,19 +2,20 @@ import Bull, { Job, JobStatus, Queue } from 'bull';
 
 /**
  * A job's hash and its state in one round trip (Bull's `getJob` + `getState` take up to seven,
- * one after another). States are checked in Bull's order; LPOS needs Redis >= 6.0.6.
+ * one after another, and copy the whole wait list). States are checked in Bull's order; LPOS
+ * needs Redis >= 6.0.6. A job in none of completed, failed, delayed and active is reported as
+ * waiting without scanning the wait and paused lists: callers see waiting, paused and stuck
+ * alike (`queued`), and those scans are O(queue depth) per lookup (3 ms p99 at 5,000 waiting).
  */
 const LOOKUP = `
 local hash = redis.call("HGETALL", KEYS[1])
 if #hash == 0 then return nil end
 local id = ARGV[1]
-local state = "stuck"
+local state = "waiting"
 if redis.call("ZSCORE", KEYS[2], id) then state = "completed"
 elseif redis.call("ZSCORE", KEYS[3], id) then state = "failed"
 elseif redis.call("ZSCORE", KEYS[4], id) then state = "delayed"
 elseif redis.call("LPOS", KEYS[5], id) then state = "active"
-elseif redis.call("LPOS", KEYS[6], id) then state = "waiting"
-elseif redis.call("LPOS", KEYS[7], id) then state = "paused"
 end
 return {state, hash}
 `;
@@ -25,20 +26,18 @@ type JobFromJson = (queue: Queue, json: Record<string, string>, jobId: string) =
 export async function lookupJob(
   queue: Queue,
   id: string,
-): Promise<{ job: Job; state: JobStatus | 'stuck' } | null> {
+): Promise<{ job: Job; state: JobStatus } | null> {
   const keys = (queue as unknown as { keys: Record<string, string> }).keys;
   const reply = (await queue.client.eval(
     LOOKUP,
-    7,
+    5,
     queue.toKey(id),
     keys.completed,
     keys.failed,
     keys.delayed,
     keys.active,
-    keys.wait,
-    keys.paused,
     id,
-  )) as [JobStatus | 'stuck', string[]] | null;
+  )) as [JobStatus, string[]] | null;
   if (!reply) {
     return null;
   }
