@@ -32,6 +32,8 @@ async function expectHeader(server: FixtureServer, path: string, expected: strin
 /** Fills the cached routes and checks the next request of each is a hit. */
 async function warmCaches(redisOnly: FixtureServer, withL1: FixtureServer): Promise<void> {
   await expectHeader(redisOnly, '/ours', 'MISS');
+  // The cache writes Redis after answering: give the write a moment before expecting a hit.
+  await new Promise((resolve) => setTimeout(resolve, 200));
   await expectHeader(redisOnly, '/ours', 'HIT');
   await expectHeader(redisOnly, '/stock', 'MISS');
   await expectHeader(redisOnly, '/stock', 'HIT');

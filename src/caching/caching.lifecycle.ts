@@ -33,8 +33,13 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly readiness: ReadinessRegistry,
   ) {}
 
-  onModuleInit(): void {
-    this.clients.forEach((client) => void client.connect().catch(() => undefined));
+  async onModuleInit(): Promise<void> {
+    // Connect before serving (bounded: the app still boots, degraded, when Redis is down), so the
+    // first requests do not meet half-open connections and trip the breaker for nothing.
+    const connected = Promise.all(
+      this.clients.map((client) => client.connect().catch(() => undefined)),
+    );
+    await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     this.listenToBus();
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify) {

@@ -162,6 +162,12 @@ export class RedisL2 {
     if (!this.breaker.allow()) {
       return Promise.reject(new L2Unavailable('cache Redis breaker is open'));
     }
+    const client = this.pick();
+    if (client.status !== 'ready') {
+      // Not connected (Redis down, or still connecting): fail at once, no timeout to wait for.
+      this.stats.redisErrors++;
+      return Promise.reject(new L2Unavailable(`cache Redis ${client.status}`));
+    }
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const fail = (error: L2Unavailable, timeout: boolean): void => {
@@ -179,7 +185,7 @@ export class RedisL2 {
           fail(new L2Unavailable('cache Redis timed out'), true);
         }
       });
-      operation(this.pick()).then(
+      operation(client).then(
         (result) => {
           if (!settled) {
             settled = true;
