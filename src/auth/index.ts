@@ -4,3 +4,5 @@ export { Public, Roles, Authenticated, CurrentUser } from './auth.decorators';
 export { ROLES } from './principal';
 export type { Principal, Role } from './principal';
 export { authConfig, AuthEnv } from './auth.config';
+export { routeAccess } from './route-access';
+export type { RouteAccess } from './route-access';

@@ -83,6 +83,13 @@ export class CachingEnv {
   @EnvBoolean()
   CACHING__X_CACHE_HEADER = true;
 
+  /**
+   * Answer fresh hits of public cached routes (requests without credentials) in a Fastify hook,
+   * before Nest's guards and interceptors run; same entries and headers, less CPU per hit.
+   */
+  @EnvBoolean()
+  CACHING__FAST_PATH = true;
+
   /** Part of every key: bump it when response shapes change to drop all old entries at once. */
   @Matches(/^[A-Za-z0-9_.-]{1,16}$/, {
     message: '$property must be 1-16 letters, digits, . _ or -',
@@ -113,6 +120,7 @@ export const cachingConfig = registerAs('caching', () => {
     lockTtlMs: env.CACHING__LOCK_TTL_MS,
     xCacheHeader: env.CACHING__X_CACHE_HEADER,
     schemaVersion: env.CACHING__SCHEMA_VERSION,
+    fastPath: env.CACHING__FAST_PATH,
   };
 });
 

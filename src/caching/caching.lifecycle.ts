@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { HttpAdapterHost } from '@nestjs/core';
+import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type Redis from 'ioredis';
 import { redisConfig } from '../config';
@@ -9,7 +9,9 @@ import { CACHE_ENGINE, CACHE_REDIS_CLIENTS } from './caching.constants';
 import { BusMessage, CacheEngine } from './engine/cache-engine';
 import { closeClients, createBusSubscriber } from './engine/cache-redis';
 import { cacheKeyspace } from './engine/keyspace';
+import { cachingConfig } from './caching.config';
 import { registerConditionalGet } from './http/conditional-get';
+import { discoverFastRoutes, registerFastPath } from './http/fast-path';
 import { ResponseCacheService } from './response-cache.service';
 
 /**
@@ -31,6 +33,10 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: MetricsService,
     private readonly stats: PerformanceStatsRegistry,
     private readonly readiness: ReadinessRegistry,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    @Inject(cachingConfig.KEY) private readonly config: ConfigType<typeof cachingConfig>,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -44,6 +50,10 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify) {
       registerConditionalGet(fastify);
+      if (this.config.fastPath && this.config.enabled) {
+        const routes = discoverFastRoutes(this.discovery, this.scanner, this.reflector, this.cache);
+        registerFastPath(fastify, routes, this.cache);
+      }
     }
     this.registerMonitoring();
   }

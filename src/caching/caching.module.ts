@@ -1,5 +1,6 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import Keyv from 'keyv';
 import { redisConfig } from '../config';
@@ -22,6 +23,7 @@ import { ResponseCacheService } from './response-cache.service';
  */
 @Module({
   imports: [
+    DiscoveryModule,
     CachingCoreModule,
     MonitoringCoreModule,
     CacheModule.registerAsync({

@@ -101,6 +101,22 @@ export class CacheEngine {
     return undefined;
   }
 
+  /**
+   * A fresh, valid entry from L2 (copied into L1 and counted as a hit), or undefined without
+   * counting anything: the caller then goes the full way (handler, single-flight) which counts.
+   */
+  async peekL2Fresh(key: string, tags: string[]): Promise<CacheEntry | undefined> {
+    const { entry } = await this.readL2(key, tags);
+    const now = this.now();
+    if (!entry || freshness(entry, now) !== 'fresh') {
+      return undefined;
+    }
+    this.l1.set(key, entry, now);
+    this.stats.hits++;
+    this.stats.l2Hits++;
+    return entry;
+  }
+
   async getOrLoad<T>(
     key: string,
     tags: string[],

@@ -43,6 +43,20 @@ export class CacheKeyBuilder {
     private readonly schemaVersion: string,
   ) {}
 
+  /**
+   * Whether the request carries a query param that is neither allow-listed nor excluded: such a
+   * request must reach the route's validation (it may be a 400) and never makes an entry.
+   */
+  hasUnknownParams(
+    inputs: KeyInputs,
+    options: ResolvedCacheOptions,
+    allowedQuery: ReadonlySet<string>,
+  ): boolean {
+    return Object.keys(inputs.query).some(
+      (name) => !allowedQuery.has(name) && !options.excludeParams.includes(name),
+    );
+  }
+
   build(
     inputs: KeyInputs,
     options: ResolvedCacheOptions,

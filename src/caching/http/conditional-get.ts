@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ifNoneMatch } from './http-cache.interceptor';
+import { ifNoneMatch } from './entry-response';
 
 /**
  * Answers `304 Not Modified` (empty body) to a GET/HEAD whose `If-None-Match` matches the ETag of

@@ -3,11 +3,14 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, Observable, of } from 'rxjs';
 import { CacheResponseOptions, ResolvedCacheOptions } from '../cache-options';
-import { CACHE_RESPONSE_OPTIONS, X_CACHE_HEADER } from '../caching.constants';
+import { CACHE_RESPONSE_OPTIONS } from '../caching.constants';
 import { CacheEntry, etagOf } from '../engine/cache-entry';
 import { CacheAnswer, CacheOutcome, LoadResult } from '../engine/cache-engine';
 import { ResponseCacheService } from '../response-cache.service';
 import { BuiltKey, keyInputsOf } from './cache-key.builder';
+import { markOutcome, writeEntry } from './entry-response';
+
+export { ifNoneMatch } from './entry-response';
 import { documentedQueryParams } from './query-allow-list';
 
 type Resolved = ResolvedCacheOptions & { scopeExplicit: boolean };
@@ -96,10 +99,10 @@ export class HttpCacheInterceptor implements NestInterceptor {
     // A param the route does not declare is not in the key, but the route's validation may
     // reject it: such a request runs the handler (never a stored 200 for a 400) and stores nothing.
     const allowed = this.allowedQuery(context, options);
-    const undeclared = Object.keys(request.query ?? {}).some(
-      (name) => !allowed.has(name) && !options.excludeParams.includes(name),
-    );
-    if (options.includeQueryParams && undeclared) {
+    if (
+      options.includeQueryParams &&
+      this.cache.keys.hasUnknownParams(keyInputsOf(request), options, allowed)
+    ) {
       return false;
     }
     if (options.scope === 'user') {
@@ -181,64 +184,14 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     this.markOutcome(reply, answer.outcome);
-    const entry = answer.entry;
-    if (!entry) {
+    if (!answer.entry) {
       return answer.passthrough;
     }
     const request = http.getRequest<FastifyRequest>();
-    // An entry stored compressed goes to a gzip-accepting client as stored: no inflate, fewer bytes.
-    const gzip =
-      entry.gzip !== undefined && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-    const etag = gzip ? `${entry.etag.slice(0, -1)}-gzip"` : entry.etag;
-    const age = Math.max(0, Math.floor((Date.now() - entry.createdAt) / 1000));
-    void reply
-      .header('content-type', entry.contentType)
-      .header('etag', etag)
-      .header('age', String(age));
-    if (gzip) {
-      void reply.header('content-encoding', 'gzip');
-    }
-    const vary = options.compress
-      ? [...options.varyHeaders, 'Accept-Encoding']
-      : options.varyHeaders;
-    if (options.scope === 'user') {
-      void reply.header('cache-control', 'private, no-cache');
-      void reply.header('vary', ['Authorization', ...vary].join(', '));
-    } else {
-      const directives = [`public`, `max-age=${Math.max(0, options.ttl - age)}`];
-      if (options.staleWhileRevalidate) {
-        directives.push(`stale-while-revalidate=${options.staleWhileRevalidate}`);
-      }
-      if (options.grace) {
-        directives.push(`stale-if-error=${options.grace}`);
-      }
-      void reply.header('cache-control', directives.join(', '));
-      if (vary.length) {
-        void reply.header('vary', vary.join(', '));
-      }
-    }
-    if (ifNoneMatch(request.headers['if-none-match'], etag)) {
-      this.cache.engine.stats.notModified++;
-    }
-    return gzip ? entry.gzip : entry.body;
+    return writeEntry(request, reply, answer.entry, options, this.cache.engine.stats);
   }
 
   private markOutcome(reply: FastifyReply, outcome: CacheOutcome): void {
-    if (this.cache.xCacheHeader) {
-      void reply.header(X_CACHE_HEADER, outcome);
-    }
+    markOutcome(reply, outcome, this.cache.xCacheHeader);
   }
-}
-
-/** RFC 9110 `If-None-Match` comparison (weak comparison, `*` matches any). */
-export function ifNoneMatch(header: string | string[] | undefined, etag: string): boolean {
-  if (header === undefined) {
-    return false;
-  }
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (value.trim() === '*') {
-    return true;
-  }
-  const opaque = etag.replace(/^W\//, '');
-  return value.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
 }

@@ -1,0 +1,59 @@
+import request from 'supertest';
+import { HttpCacheInterceptor } from '../../../src/caching';
+import { createTestApp, TestApp } from '../../helpers/test-app';
+
+describe('Cache fast path (e2e, full app)', () => {
+  let t: TestApp;
+  let intercept: jest.SpyInstance;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+
+  beforeEach(() => {
+    intercept = jest.spyOn(HttpCacheInterceptor.prototype, 'intercept');
+  });
+
+  afterEach(() => {
+    intercept.mockRestore();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('should answer a public hit without credentials before the Nest pipeline, with the same bytes and headers', async () => {
+    const miss = await request(t.server).get('/templates').expect(200);
+    expect(intercept).toHaveBeenCalledTimes(1);
+
+    const hit = await request(t.server).get('/templates').expect(200);
+
+    expect(intercept).toHaveBeenCalledTimes(1);
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.text).toBe(miss.text);
+    expect(hit.headers.etag).toBe(miss.headers.etag);
+    expect(hit.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+    expect(hit.headers['x-process-time']).toBeDefined();
+    expect(hit.headers['x-request-id']).toBeDefined();
+  });
+
+  it('should leave requests with credentials, undeclared params or misses to the interceptor', async () => {
+    await request(t.server).get('/templates').expect(200);
+    intercept.mockClear();
+
+    await request(t.server).get('/templates').set(t.auth()).expect(200);
+    await request(t.server).get('/templates?junk=1').expect(200);
+    await request(t.server).get('/agents/00000000-0000-4000-8000-000000000000').expect(404);
+
+    expect(intercept).toHaveBeenCalledTimes(3);
+  });
+
+  it('should answer 304 on the fast path for a matching If-None-Match', async () => {
+    const first = await request(t.server).get('/templates').expect(200);
+    const res = await request(t.server)
+      .get('/templates')
+      .set('If-None-Match', String(first.headers.etag))
+      .expect(304);
+    expect(res.text).toBe('');
+  });
+});
