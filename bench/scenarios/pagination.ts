@@ -1,4 +1,5 @@
 import { ensureSeedAgents } from '../lib/seed-agents';
+import { startBenchApp } from '../lib/bench-app';
 import type { RoundsOptions } from '../lib/load-rounds';
 import type { Measurement, Scenario } from '../lib/scenario';
 import { countStrategies } from './pagination/counts';
@@ -26,17 +27,22 @@ export const scenario: Scenario = {
   async run(context): Promise<Measurement[]> {
     context.log(`  seeding up to ${AGENTS} agents...`);
     await ensureSeedAgents(context.databaseUrl, AGENTS, context.log);
-    const app = await context.app();
+    // Paging itself is measured: the response cache in front of the lists would answer repeats.
+    const app = await startBenchApp({ CACHING__ENABLED: 'false' });
     const onRun =
       LOAD.onRun ??
       ((target: { label: string }, round: number) =>
         context.log(`  round ${round + 1}: ${target.label}`));
     const load = { ...LOAD, onRun };
-    return [
-      ...(await keysetDepth(context, app, DEPTH, load)),
-      ...(await offsetDepth(context, app, DEPTH, load)),
-      ...(await countStrategies(app, load)),
-      ...(await cursorWalk(context, app)),
-    ];
+    try {
+      return [
+        ...(await keysetDepth(context, app, DEPTH, load)),
+        ...(await offsetDepth(context, app, DEPTH, load)),
+        ...(await countStrategies(app, load)),
+        ...(await cursorWalk(context, app)),
+      ];
+    } finally {
+      await app.close();
+    }
   },
 };
