@@ -13,13 +13,20 @@ interface AgentItem {
 }
 
 /** Inserts agents directly, `count` rows sharing `distinct` created_at values (microseconds). */
-async function insertTied(dataSource: DataSource, prefix: string, count: number, distinct: number) {
+async function insertTied(
+  dataSource: DataSource,
+  prefix: string,
+  count: number,
+  distinct: number,
+  // SQL for the first timestamp; the memory test needs rows among the newest.
+  base = "timestamptz '2026-03-01 10:00:00.000001+00'",
+) {
   await dataSource.query(
     `INSERT INTO agents (name, type, status, created_at, updated_at)
      SELECT $1 || '-' || lpad(g::text, 4, '0'),
             (ARRAY['conversational','task','research','coding','orchestrator'])[1 + g % 5],
             (ARRAY['active','inactive','archived'])[1 + g % 3],
-            timestamptz '2026-03-01 10:00:00.000001+00' + ((g % $3) * interval '1 microsecond'),
+            ${base} + ((g % $3) * interval '1 microsecond'),
             timestamptz '2026-03-01 10:00:00+00'
      FROM generate_series(1, $2) AS g`,
     [prefix, count, distinct],
@@ -227,7 +234,8 @@ describe('Agents pagination (e2e)', () => {
   describe('GET /agents/memory', () => {
     it('should page the in-memory snapshot with the same filters', async () => {
       const prefix = uniquePrefix('memory');
-      await insertTied(dataSource, prefix, 9, 9);
+      // Among the newest rows (the snapshot holds the newest 10,000, other tests add many).
+      await insertTied(dataSource, prefix, 9, 9, "now() + interval '1 day'");
       // A write through the API drops the snapshot so the new rows are visible.
       await request(t.server)
         .post('/agents')
