@@ -159,14 +159,16 @@ export class RedisL2 {
   }
 
   private guard<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
-    if (!this.breaker.allow()) {
-      return Promise.reject(new L2Unavailable('cache Redis breaker is open'));
-    }
+    // Checked before the breaker: a half-open breaker admits one probe and must see its outcome,
+    // so a call that cannot even be sent must not take the probe.
     const client = this.pick();
     if (client.status !== 'ready') {
       // Not connected (Redis down, or still connecting): fail at once, no timeout to wait for.
       this.stats.redisErrors++;
       return Promise.reject(new L2Unavailable(`cache Redis ${client.status}`));
+    }
+    if (!this.breaker.allow()) {
+      return Promise.reject(new L2Unavailable('cache Redis breaker is open'));
     }
     return new Promise<T>((resolve, reject) => {
       let settled = false;
