@@ -1,0 +1,38 @@
+import type Redis from 'ioredis';
+import { Breaker } from './breaker';
+import { CacheStats } from './cache-stats';
+import { L2Unavailable, RedisL2 } from './redis-l2';
+
+/** A stand-in connection: its status can flip, and GETs answer at once. */
+function fakeClient(status: string): Redis {
+  return {
+    status,
+    mgetBuffer: jest.fn().mockResolvedValue([Buffer.from('v')]),
+  } as unknown as Redis;
+}
+
+describe(RedisL2.name, () => {
+  it('should fail at once without taking the half-open probe while the connection is down', async () => {
+    let now = 0;
+    const breaker = new Breaker(1, 1000, () => now);
+    const client = fakeClient('ready');
+    const sut = new RedisL2([client], 50, breaker, new CacheStats());
+    breaker.failure(); // open
+    now = 1500; // past the reset: the next allowed call is the probe
+
+    (client as unknown as { status: string }).status = 'reconnecting';
+    await expect(sut.lookup('k', [])).rejects.toBeInstanceOf(L2Unavailable);
+    expect(breaker.state).toBe('open');
+
+    (client as unknown as { status: string }).status = 'ready';
+    await expect(sut.lookup('k', [])).resolves.toEqual({ raw: Buffer.from('v'), versions: [] });
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('should count a call that cannot be sent as a Redis error, not a timeout', async () => {
+    const stats = new CacheStats();
+    const sut = new RedisL2([fakeClient('connecting')], 50, new Breaker(3, 1000), stats);
+    await expect(sut.lookup('k', ['t'])).rejects.toThrow(/connecting/);
+    expect([stats.redisErrors, stats.redisTimeouts]).toEqual([1, 0]);
+  });
+});
