@@ -15,7 +15,8 @@ function configFiles(dir: string): string[] {
   });
 }
 
-const PROPERTY = /\/\*\*((?:(?!\*\/)[\s\S])*?)\*\/\s*((?:@[\s\S]*?\)\s*)+)([A-Z][A-Z0-9_]+)(\?)?(?::[^=;]+)?(?:\s*=\s*([^;]+))?;/g;
+const PROPERTY =
+  /\/\*\*((?:(?!\*\/)[\s\S])*?)\*\/\s*((?:@[\s\S]*?\)\s*)+)([A-Z][A-Z0-9_]+)(\?)?(?::[^=;]+)?(?:\s*=\s*([^;]+))?;/g;
 
 const rows: string[] = ['| Key | Default | Effect | Module |', '| --- | --- | --- | --- |'];
 for (const file of configFiles(join(ROOT, 'src')).sort()) {
@@ -27,8 +28,15 @@ for (const file of configFiles(join(ROOT, 'src')).sort()) {
       .map((line) => line.replace(/^\s*\*\s?/, '').trim())
       .filter(Boolean)
       .join(' ');
-    const fallback = value === undefined ? (optional ? 'unset' : '**required**') : `\`${value.trim().replace(/^'|'$/g, '')}\``;
-    rows.push(`| \`${key}\` | ${fallback} | ${text.replace(/\|/g, '\\|')} | ${relative(join(ROOT, 'src'), file).split('/')[0]} |`);
+    const fallback =
+      value === undefined
+        ? optional
+          ? 'unset'
+          : '**required**'
+        : `\`${value.trim().replace(/^'|'$/g, '')}\``;
+    rows.push(
+      `| \`${key}\` | ${fallback} | ${text.replace(/\|/g, '\\|')} | ${relative(join(ROOT, 'src'), file).split('/')[0]} |`,
+    );
   }
 }
 process.stdout.write(`${rows.join('\n')}\n`);

@@ -3,7 +3,6 @@ import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import type { Server } from 'node:http';
 import { appConfig, performanceConfig } from '../config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging';
 import { setupOpenApi } from './openapi';
@@ -55,7 +54,7 @@ export async function createApp(
   // (Scenario apps in tests may leave the performance namespace out.)
   const performance = optional<ConfigType<typeof performanceConfig>>(app, performanceConfig.KEY);
   if (performance) {
-    (app.getHttpServer() as Server).maxConnections = performance.workerConnections;
+    app.getHttpServer().maxConnections = performance.workerConnections;
   }
 
   const fastify = app.getHttpAdapter().getInstance();
