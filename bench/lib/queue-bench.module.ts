@@ -1,28 +1,8 @@
+import { queueAppImports } from '../../test/fixtures/queues/queue-app-imports';
 import { DynamicModule, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { CompletionClock } from './completion-clock';
 import { NestFactory } from '@nestjs/core';
-import { authConfig, AuthEnv } from '../../src/auth';
-import {
-  AppConfigModule,
-  appConfig,
-  AppEnv,
-  performanceConfig,
-  PerformanceEnv,
-  redisConfig,
-  RedisEnv,
-} from '../../src/config';
-import { monitoringConfig, MonitoringEnv } from '../../src/monitoring';
-import {
-  getJobQueueToken,
-  InjectJobQueue,
-  JobQueue,
-  queuesConfig,
-  QueuesEnv,
-  QueuesModule,
-  Task,
-  TaskQueue,
-} from '../../src/queues';
-import { RedisModule } from '../../src/redis';
+import { getJobQueueToken, InjectJobQueue, JobQueue, Task, TaskQueue } from '../../src/queues';
 
 /** The queue of the throughput runs; its worker runs `PERFORMANCE__ASYNC_WORKER_COUNT` at once. */
 export const BENCH_QUEUE = 'bench';
@@ -55,22 +35,10 @@ export class QueueBenchModule {
   static async forRoot(): Promise<DynamicModule> {
     return {
       module: QueueBenchModule,
-      imports: [
-        await AppConfigModule.forRoot([
-          { namespace: appConfig, env: AppEnv },
-          { namespace: redisConfig, env: RedisEnv },
-          { namespace: authConfig, env: AuthEnv },
-          { namespace: performanceConfig, env: PerformanceEnv },
-          { namespace: monitoringConfig, env: MonitoringEnv },
-          { namespace: queuesConfig, env: QueuesEnv },
-        ]),
-        RedisModule,
-        QueuesModule.forRoot(),
-        QueuesModule.registerQueue({
-          name: BENCH_QUEUE,
-          concurrency: (config) => config.getOrThrow<number>('performance.asyncWorkerCount'),
-        }),
-      ],
+      imports: await queueAppImports({
+        name: BENCH_QUEUE,
+        concurrency: (config) => config.getOrThrow<number>('performance.asyncWorkerCount'),
+      }),
       providers: [NoopTask, BenchQueueClock],
     };
   }

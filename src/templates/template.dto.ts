@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
-import { IsTemplateConfig } from './template-config.validator';
+import { IsJsonObject } from '../bootstrap';
+import { TEMPLATE_CONFIG_MAX_BYTES } from './template.constants';
 import type { TemplateEntity } from './template.entity';
 
 /** Validates the field unless it is absent; unlike `@IsOptional()`, null is validated (and fails). */
@@ -37,7 +38,7 @@ export class CreateTemplateDto {
     description: 'Agent settings the template applies (JSON object, at most 64 KiB).',
   })
   @IfPresent()
-  @IsTemplateConfig()
+  @IsJsonObject(TEMPLATE_CONFIG_MAX_BYTES)
   config?: Record<string, unknown>;
 }
 
@@ -63,7 +64,7 @@ export class UpdateTemplateDto {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IfPresent()
-  @IsTemplateConfig()
+  @IsJsonObject(TEMPLATE_CONFIG_MAX_BYTES)
   config?: Record<string, unknown>;
 }
 

@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
-import { WORKFLOW_STATUSES, type WorkflowStatus } from './workflow.constants';
-import { IsWorkflowDefinition } from './workflow-definition.validator';
+import { IsJsonObject } from '../bootstrap';
+import {
+  WORKFLOW_DEFINITION_MAX_BYTES,
+  WORKFLOW_STATUSES,
+  type WorkflowStatus,
+} from './workflow.constants';
 
 /** Validates the field unless it is absent; unlike `@IsOptional()`, null is validated (and fails). */
 const IfPresent = (): PropertyDecorator => ValidateIf((_dto, value) => value !== undefined);
@@ -33,7 +37,7 @@ export class UpdateWorkflowDto {
     description: 'Steps of the workflow (JSON object, at most 64 KiB serialized)',
   })
   @IfPresent()
-  @IsWorkflowDefinition()
+  @IsJsonObject(WORKFLOW_DEFINITION_MAX_BYTES)
   definition?: Record<string, unknown>;
 
   @ApiPropertyOptional({ enum: WORKFLOW_STATUSES })
@@ -66,7 +70,7 @@ export class CreateWorkflowDto {
     description: 'Steps of the workflow (JSON object, at most 64 KiB serialized)',
   })
   @IfPresent()
-  @IsWorkflowDefinition()
+  @IsJsonObject(WORKFLOW_DEFINITION_MAX_BYTES)
   definition?: Record<string, unknown>;
 
   @ApiPropertyOptional({ enum: WORKFLOW_STATUSES, default: 'draft' })

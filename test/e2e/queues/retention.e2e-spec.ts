@@ -1,27 +1,9 @@
+import { queueAppImports } from '../../fixtures/queues/queue-app-imports';
 import { DynamicModule, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { authConfig, AuthEnv } from '../../../src/auth';
-import {
-  AppConfigModule,
-  appConfig,
-  AppEnv,
-  performanceConfig,
-  PerformanceEnv,
-  redisConfig,
-  RedisEnv,
-} from '../../../src/config';
-import { monitoringConfig, MonitoringEnv } from '../../../src/monitoring';
-import {
-  getJobQueueToken,
-  JobQueue,
-  queuesConfig,
-  QueuesEnv,
-  QueuesModule,
-  Task,
-} from '../../../src/queues';
-import { RedisModule } from '../../../src/redis';
+import { getJobQueueToken, JobQueue, Task } from '../../../src/queues';
 import { deleteKeys, waitUntil } from '../../fixtures/queues/worker-process';
 
 const QUEUE = 'retention';
@@ -45,19 +27,7 @@ class RetentionModule {
   static async forRoot(): Promise<DynamicModule> {
     return {
       module: RetentionModule,
-      imports: [
-        await AppConfigModule.forRoot([
-          { namespace: appConfig, env: AppEnv },
-          { namespace: redisConfig, env: RedisEnv },
-          { namespace: authConfig, env: AuthEnv },
-          { namespace: performanceConfig, env: PerformanceEnv },
-          { namespace: monitoringConfig, env: MonitoringEnv },
-          { namespace: queuesConfig, env: QueuesEnv },
-        ]),
-        RedisModule,
-        QueuesModule.forRoot(),
-        QueuesModule.registerQueue({ name: QUEUE, concurrency: () => 10 }),
-      ],
+      imports: await queueAppImports({ name: QUEUE, concurrency: () => 10 }),
       providers: [NoopTask],
     };
   }
