@@ -8,6 +8,10 @@ function expectFieldError(body: { message: unknown }, field: string): void {
   expect(body.message).toEqual(expect.arrayContaining([expect.stringContaining(field)]));
 }
 
+// The templates module is tested here; the response cache in front of GET /templates (shared by
+// every test file of the run through Redis) has its own suites.
+process.env.CACHING__ENABLED = 'false';
+
 describe(TemplatesController.name, () => {
   let t: TestApp;
   let admin: { Authorization: string };
