@@ -82,11 +82,6 @@ export class CacheEngine {
   }
 
   /**
-   * Answers from L1, then L2, else runs the loader once per key (concurrent callers wait for it).
-   * Stale entries are served while one background refresh runs (SWR), or when the loader fails
-   * (grace). Invalidated entries (an older tag version) are never served.
-   */
-  /**
    * A fresh L1 entry (counted as a hit), or undefined. Synchronous, so an L1 hit costs no promise:
    * the interceptor answers from it directly.
    */
@@ -117,6 +112,11 @@ export class CacheEngine {
     return entry;
   }
 
+  /**
+   * Answers from L1, then L2, else runs the loader once per key (concurrent callers wait for it).
+   * Stale entries are served while one background refresh runs (SWR), or when the loader fails
+   * (grace). Invalidated entries (an older tag version) are never served.
+   */
   async getOrLoad<T>(
     key: string,
     tags: string[],
@@ -221,10 +221,16 @@ export class CacheEngine {
         key,
         tags.map((tag) => this.keyspace.tagKey(tag)),
       );
-      const current = Object.fromEntries(tags.map((tag, index) => [tag, versions[index]]));
-      const entry = raw ? decodeEntry(raw, this.maxEntryBytes) : undefined;
-      const valid = entry && tags.every((tag) => entry.tags[tag] === current[tag]);
-      return { entry: valid ? entry : undefined, versions: current };
+      const current: Record<string, number> = {};
+      let entry = raw ? decodeEntry(raw, this.maxEntryBytes) : undefined;
+      for (let index = 0; index < tags.length; index++) {
+        current[tags[index]] = versions[index];
+        // An entry stored under an older version of any of its tags was invalidated.
+        if (entry && entry.tags[tags[index]] !== versions[index]) {
+          entry = undefined;
+        }
+      }
+      return { entry, versions: current };
     } catch (error) {
       if (error instanceof L2Unavailable) {
         // Without Redis the tag versions are unknown: entries are still served from L1 and the

@@ -68,11 +68,33 @@ describe(decodeEntry.name, () => {
   it('should read foreign, truncated or other-format values as a miss', () => {
     const valid = encodeEntry(entryOf('{}'), false, 0);
     const otherFormat = Buffer.from(valid);
-    otherFormat.writeUInt8(2, 1);
+    otherFormat.writeUInt8(1, 1); // format 1: the JSON header of earlier releases
 
     expect(decodeEntry(Buffer.from('{"plain":"json"}'), 1024)).toBeUndefined();
     expect(decodeEntry(valid.subarray(0, 10), 1024)).toBeUndefined();
     expect(decodeEntry(otherFormat, 1024)).toBeUndefined();
+    expect(decodeEntry(valid, 1024)).toBeDefined();
+  });
+
+  it('should read a value cut anywhere inside its header as a miss', () => {
+    const entry = entryOf('{}');
+    const valid = encodeEntry(entry, false, 0);
+    const headerBytes = valid.length - entry.body.length;
+
+    for (let length = 0; length < headerBytes; length++) {
+      expect(decodeEntry(valid.subarray(0, length), 1024)).toBeUndefined();
+    }
+    expect(decodeEntry(valid, 1024)).toEqual(entry);
+  });
+
+  it('should round-trip non-ASCII tags and large numbers', () => {
+    const entry = {
+      ...entryOf('{"ok":true}'),
+      ttlMs: 400 * 24 * 3600 * 1000,
+      tags: { 'user:é文': 2 ** 40, 'route:a': 0 },
+    };
+
+    expect(decodeEntry(encodeEntry(entry, false, 0), 1024)).toEqual(entry);
   });
 });
 

@@ -6,7 +6,7 @@ import { routeAccess } from '../../auth';
 import { CacheResponseOptions } from '../cache-options';
 import { CACHE_RESPONSE_OPTIONS } from '../caching.constants';
 import { ResponseCacheService } from '../response-cache.service';
-import { keyInputsOf } from './cache-key.builder';
+import { BuiltKey, keyInputsOf } from './cache-key.builder';
 import { markOutcome, writeEntry } from './entry-response';
 import { documentedQueryParams } from './query-allow-list';
 
@@ -15,6 +15,55 @@ type Handler = (...args: unknown[]) => unknown;
 interface FastRoute {
   options: ReturnType<ResponseCacheService['resolve']>;
   allowedQuery: ReadonlySet<string>;
+  /** Built keys by request URL (and vary header values): see {@link KeyMemo}. */
+  keys: KeyMemo;
+}
+
+/** URLs remembered per route before the memo starts over (bounds its memory, ~200 KB). */
+export const KEY_MEMO_SIZE = 1000;
+
+/**
+ * The built key of each recently seen URL of a fast route. For a public entry the key is a pure
+ * function of the URL (route template, path and query params) and of the vary headers, so a hit
+ * skips the canonical JSON and the SHA-256 (under load, building the key cost as much as the rest
+ * of an L1 hit). Only URLs that make a key are remembered (junk params never do), and the map
+ * starts over when full: a scan of distinct URLs costs the key build it would cost anyway.
+ */
+export class KeyMemo {
+  private readonly keys = new Map<string, BuiltKey>();
+
+  constructor(
+    private readonly varyHeaders: readonly string[],
+    private readonly capacity = KEY_MEMO_SIZE,
+  ) {}
+
+  /** The memo key of a request: its URL, plus the vary header values when the route has any. */
+  of(url: string, headers: Record<string, string | string[] | undefined>): string {
+    if (this.varyHeaders.length === 0) {
+      return url;
+    }
+    let memoKey = url;
+    for (const name of this.varyHeaders) {
+      const value = headers[name];
+      memoKey += `\n${Array.isArray(value) ? value.join(',') : (value ?? '')}`;
+    }
+    return memoKey;
+  }
+
+  get(memoKey: string): BuiltKey | undefined {
+    return this.keys.get(memoKey);
+  }
+
+  set(memoKey: string, built: BuiltKey): void {
+    if (this.keys.size >= this.capacity) {
+      this.keys.clear();
+    }
+    this.keys.set(memoKey, built);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
 }
 
 const joinPath = (...parts: string[]): string =>
@@ -70,9 +119,10 @@ export function discoverFastRoutes(
         ? new Set(options.queryParams)
         : documentedQueryParams(prototype, handler);
       for (const each of Array.isArray(path) ? path : [path]) {
-        routes.set(`GET ${joinPath(prefix, each).replace(/\/$/, '') || '/'}`, {
+        routes.set(joinPath(prefix, each).replace(/\/$/, '') || '/', {
           options,
           allowedQuery,
+          keys: new KeyMemo(options.varyHeaders.map((name) => name.toLowerCase())),
         });
       }
     }
@@ -97,7 +147,8 @@ export function registerFastPath(
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return;
     }
-    const route = routes.get(`GET ${request.routeOptions.url}`);
+    const url = request.routeOptions.url;
+    const route = url === undefined ? undefined : routes.get(url);
     if (
       !route ||
       request.headers.authorization !== undefined ||
@@ -105,14 +156,20 @@ export function registerFastPath(
     ) {
       return;
     }
-    const inputs = keyInputsOf(request);
-    if (
-      route.options.includeQueryParams &&
-      cache.keys.hasUnknownParams(inputs, route.options, route.allowedQuery)
-    ) {
-      return;
+    const memoKey = route.keys.of(request.url, request.headers);
+    let built = route.keys.get(memoKey);
+    if (!built) {
+      const inputs = keyInputsOf(request);
+      if (
+        route.options.includeQueryParams &&
+        cache.keys.hasUnknownParams(inputs, route.options, route.allowedQuery)
+      ) {
+        return;
+      }
+      built = cache.keys.build(inputs, route.options, route.allowedQuery);
+      route.keys.set(memoKey, built);
     }
-    const { key, tags } = cache.keys.build(inputs, route.options, route.allowedQuery);
+    const { key, tags } = built;
     const entry = cache.engine.peekFresh(key) ?? (await cache.engine.peekL2Fresh(key, tags));
     if (!entry) {
       return;

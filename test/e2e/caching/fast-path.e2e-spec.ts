@@ -48,6 +48,23 @@ describe('Cache fast path (e2e, full app)', () => {
     expect(intercept).toHaveBeenCalledTimes(3);
   });
 
+  it('should not serve a URL it remembers once the entry is invalidated', async () => {
+    await request(t.server).get('/templates').expect(200);
+    const hit = await request(t.server).get('/templates').expect(200);
+    expect(hit.headers['x-cache']).toBe('HIT');
+    intercept.mockClear();
+
+    await request(t.server)
+      .post('/cache/invalidate')
+      .set(t.auth('admin'))
+      .send({ tags: ['templates'] })
+      .expect(200);
+    const after = await request(t.server).get('/templates').expect(200);
+
+    expect(after.headers['x-cache']).toBe('MISS');
+    expect(intercept).toHaveBeenCalledTimes(1);
+  });
+
   it('should answer 304 on the fast path for a matching If-None-Match', async () => {
     const first = await request(t.server).get('/templates').expect(200);
     const res = await request(t.server)
