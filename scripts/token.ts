@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import { authConfig, TokenService } from '../src/auth';
+import { authConfig, jwtModuleOptions, TokenService } from '../src/auth';
 import { loadDotEnv, runCli } from './cli';
 import { parseTokenArgs, TOKEN_USAGE } from './token-args';
 
@@ -18,7 +18,7 @@ runCli(TOKEN_USAGE, () => {
   loadDotEnv();
   const config = authConfig();
   const ttlSeconds = args.ttlSeconds ?? config.tokenTtlSeconds;
-  const token = new TokenService(new JwtService(), config).sign(
+  const token = new TokenService(new JwtService(jwtModuleOptions(config)), config).sign(
     { id: args.sub, role: args.role },
     ttlSeconds,
   );

@@ -16,7 +16,11 @@ export interface AppProcess {
  * A/B numbers.
  */
 export function spawnBenchApp(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename], {
+  // BENCH_APP_NODE_ARGS: flags for the child's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` or
+  // `--trace-gc` (NODE_OPTIONS does not take --cpu-prof).
+  const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const args = [...nodeArgs, '-r', 'ts-node/register/transpile-only', __filename];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

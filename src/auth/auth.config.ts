@@ -16,6 +16,13 @@ export class AuthEnv {
   /** Clock skew tolerated when checking `exp` and `nbf`, in seconds. */
   @EnvInt(0, 300)
   AUTH__CLOCK_TOLERANCE_SECONDS = 5;
+
+  /**
+   * Verified tokens remembered until they expire, so a client's next request with the same token
+   * skips the HMAC and claim parsing; 0 verifies every request in full.
+   */
+  @EnvInt(0, 1_000_000)
+  AUTH__VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 }
 
 /** Typed `auth` namespace. */
@@ -25,5 +32,6 @@ export const authConfig = registerAs('auth', () => {
     jwtSecret: env.AUTH__JWT_SECRET,
     tokenTtlSeconds: env.AUTH__TOKEN_TTL_SECONDS,
     clockToleranceSeconds: env.AUTH__CLOCK_TOLERANCE_SECONDS,
+    verifiedTokenCacheSize: env.AUTH__VERIFIED_TOKEN_CACHE_SIZE,
   };
 });

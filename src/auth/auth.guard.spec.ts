@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.constants';
 import { AuthGuard } from './auth.guard';
+import { jwtModuleOptions } from './auth.module';
 import { Principal } from './principal';
 import { TokenService } from './token.service';
 
@@ -24,11 +25,17 @@ function contextFor(headers: Record<string, string>, meta: Record<string, unknow
   return { context, request };
 }
 
+/** A TokenService as AuthModule builds it (JwtService keyed by the config's secret). */
+function tokenService(config: ConstructorParameters<typeof TokenService>[1]): TokenService {
+  return new TokenService(new JwtService(jwtModuleOptions(config)), config);
+}
+
 describe(AuthGuard.name, () => {
-  const tokens = new TokenService(new JwtService({}), {
+  const tokens = tokenService({
     jwtSecret: SECRET,
     tokenTtlSeconds: 60,
     clockToleranceSeconds: 0,
+    verifiedTokenCacheSize: 100,
   });
   const sut = new AuthGuard(new Reflector(), tokens);
   const bearer = (principal: Principal) => ({ authorization: `Bearer ${tokens.sign(principal)}` });
@@ -51,10 +58,11 @@ describe(AuthGuard.name, () => {
   });
 
   it('should reject a token signed with another secret even on a public route', () => {
-    const other = new TokenService(new JwtService({}), {
+    const other = tokenService({
       jwtSecret: 'another-secret-0123456789abcdefghijklmn',
       tokenTtlSeconds: 60,
       clockToleranceSeconds: 0,
+      verifiedTokenCacheSize: 100,
     });
     const { context } = contextFor(
       { authorization: `Bearer ${other.sign({ id: USER_ID, role: 'admin' })}` },
@@ -78,6 +86,7 @@ describe(AuthGuard.name, () => {
   });
 
   it('should reject a token whose sub is not a uuid', () => {
+    // Signed with the secret as a plain string, as another service would: it verifies.
     const jwt = new JwtService({});
     const token = jwt.sign({ role: 'user' }, { secret: SECRET, subject: 'root', expiresIn: 60 });
     const { context } = contextFor({ authorization: `Bearer ${token}` });

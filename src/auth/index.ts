@@ -1,4 +1,4 @@
-export { AuthModule } from './auth.module';
+export { AuthModule, jwtModuleOptions } from './auth.module';
 export { TokenService } from './token.service';
 export { Public, Roles, Authenticated, CurrentUser } from './auth.decorators';
 export { ROLES } from './principal';

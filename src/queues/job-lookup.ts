@@ -22,22 +22,35 @@ return {state, hash}
 
 type JobFromJson = (queue: Queue, json: Record<string, string>, jobId: string) => Job;
 
+/** The script as a command of the queue's client: EVALSHA (EVAL once after a NOSCRIPT). */
+const COMMAND = 'agenticLookupJob';
+type LookupClient = Queue['client'] & {
+  [COMMAND]: (...args: string[]) => Promise<[JobStatus, string[]] | null>;
+};
+
+function lookupClient(queue: Queue): LookupClient {
+  const client = queue.client as Partial<LookupClient> & Queue['client'];
+  if (!client[COMMAND]) {
+    // Sending the script text on every call (EVAL) made Redis hash it per lookup.
+    client.defineCommand(COMMAND, { numberOfKeys: 5, lua: LOOKUP });
+  }
+  return client as LookupClient;
+}
+
 /** The job and its state, or null when the id is unknown or the job was removed (retention). */
 export async function lookupJob(
   queue: Queue,
   id: string,
 ): Promise<{ job: Job; state: JobStatus } | null> {
   const keys = (queue as unknown as { keys: Record<string, string> }).keys;
-  const reply = (await queue.client.eval(
-    LOOKUP,
-    5,
+  const reply = await lookupClient(queue)[COMMAND](
     queue.toKey(id),
     keys.completed,
     keys.failed,
     keys.delayed,
     keys.active,
     id,
-  )) as [JobStatus, string[]] | null;
+  );
   if (!reply) {
     return null;
   }
