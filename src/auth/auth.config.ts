@@ -22,7 +22,7 @@ export class AuthEnv {
    * skips the HMAC and claim parsing; 0 verifies every request in full.
    */
   @EnvInt(0, 1_000_000)
-  AUTH__VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+  AUTH__VERIFIED_TOKEN_CACHE_SIZE = 10000;
 }
 
 /** Typed `auth` namespace. */
