@@ -3,6 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiHeader,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -22,6 +23,7 @@ import {
   TaskStatusResponseDto,
 } from './compute.dto';
 import { ComputeService } from './compute.service';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey } from './idempotency-key';
 
 const NOT_FOUND = 'Unknown or expired task id, or not yours';
 
@@ -40,12 +42,20 @@ export class ComputeController {
   @ApiAcceptedResponse({ type: TaskAcceptedResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid input; the message names the field' })
   @ApiServiceUnavailableResponse({ description: 'Queue unavailable; see Retry-After' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      `Up to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters (letters, digits, . _ : -). Retrying with the ` +
+      'same key returns the same task (in its current state) instead of enqueuing it again.',
+  })
   async submit(
     @Body() dto: ComputeRequestDto,
     @CurrentUser() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<TaskAcceptedResponseDto> {
-    const accepted = await this.compute.submit(dto, principal);
+    const accepted = await this.compute.submit(dto, principal, idempotencyKey);
     void reply.header('Location', `/compute/${accepted.task_id}`);
     return accepted;
   }

@@ -47,8 +47,9 @@ export class TaskAcceptedResponseDto {
   @ApiProperty({ format: 'uuid' })
   task_id: string;
 
-  @ApiProperty({ enum: ['queued'] })
-  status: 'queued';
+  /** `queued` for a new task; a replayed `Idempotency-Key` gives the existing task's state. */
+  @ApiProperty({ enum: JOB_STATES })
+  status: JobState;
 }
 
 /** A task's state and, once done, its result or error. */

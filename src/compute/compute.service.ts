@@ -11,6 +11,7 @@ import {
   toTaskStatusResponse,
 } from './compute.dto';
 import type { HeavyComputationJob } from './heavy-computation.task';
+import { idempotentTaskId } from './idempotency-key';
 
 /**
  * Compute tasks: enqueue, poll, and the dead list. A task is visible to whoever enqueued it and
@@ -23,15 +24,37 @@ export class ComputeService {
     @InjectJobQueue(COMPUTE_QUEUE) private readonly queue: JobQueue,
   ) {}
 
-  /** Enqueues a heavy computation; its id is a uuid, so ids cannot be guessed. */
-  async submit(dto: ComputeRequestDto, principal: Principal): Promise<TaskAcceptedResponseDto> {
+  /**
+   * Enqueues a heavy computation; its id is a random uuid, so ids cannot be guessed. With an
+   * idempotency key the id is derived from the caller and the key instead: a client that retries
+   * after a timeout or a 503 (when the first enqueue may still have landed) gets the same task,
+   * in its current state, and the work runs once. The key is remembered as long as the task is
+   * (`QUEUES__REMOVE_ON_COMPLETE_*`, `QUEUES__REMOVE_ON_FAIL_AGE_SECONDS`).
+   */
+  async submit(
+    dto: ComputeRequestDto,
+    principal: Principal,
+    idempotencyKey?: string,
+  ): Promise<TaskAcceptedResponseDto> {
     const data: HeavyComputationJob = {
       owner_id: principal.id,
       numbers: dto.numbers,
       iterations: dto.iterations,
     };
-    const taskId = await this.tasks.enqueue(HEAVY_COMPUTATION, data, { jobId: randomUUID() });
-    return { task_id: taskId, status: 'queued' };
+    if (idempotencyKey === undefined) {
+      const taskId = await this.tasks.enqueue(HEAVY_COMPUTATION, data, { jobId: randomUUID() });
+      return { task_id: taskId, status: 'queued' };
+    }
+    const jobId = idempotentTaskId(principal.id, idempotencyKey);
+    const existing = await this.queue.get(jobId);
+    if (existing) {
+      return { task_id: jobId, status: existing.state };
+    }
+    // Two retries racing past the check still make one job: Bull adds nothing for a known id.
+    return {
+      task_id: await this.tasks.enqueue(HEAVY_COMPUTATION, data, { jobId }),
+      status: 'queued',
+    };
   }
 
   /** @throws NotFoundException for an unknown, expired or someone else's task. */

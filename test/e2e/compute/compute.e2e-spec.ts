@@ -87,6 +87,61 @@ describe('ComputeController', () => {
     expect(JSON.stringify(notNumbers.body.message)).toContain('numbers');
   });
 
+  it('should give a retried POST with the same Idempotency-Key the same task', async () => {
+    const caller = t.auth();
+    const { userId: _userId, ...headers } = caller;
+    const key = `retry-${randomUUID()}`;
+    const post = (as: Record<string, string>) =>
+      request(t.server)
+        .post('/compute')
+        .set({ ...as, 'Idempotency-Key': key })
+        .send({ numbers: [1, 2, 3], iterations: 1 });
+
+    // Retries racing each other (a client that timed out and retried at once).
+    const first = await Promise.all([post(headers), post(headers), post(headers)]);
+    const ids = new Set(first.map((res) => res.body.task_id as string));
+    expect(first.map((res) => res.status)).toEqual([202, 202, 202]);
+    expect(ids.size).toBe(1);
+    const [taskId] = [...ids];
+    // One id is one job: Bull adds nothing for an id it holds.
+    await waitForTask(t, taskId, headers, (b) => b.status === 'completed');
+
+    const replay = await post(headers);
+    expect(replay.status).toBe(202);
+    expect(replay.body).toEqual({ task_id: taskId, status: 'completed' });
+    expect(replay.headers.location).toBe(`/compute/${taskId}`);
+
+    // Another user's same key is another task; no key is a new task every time.
+    const { userId: _other, ...otherHeaders } = t.auth();
+    const other = await post(otherHeaders);
+    expect(other.status).toBe(202);
+    expect(other.body.task_id).not.toBe(taskId);
+    const plain = await request(t.server)
+      .post('/compute')
+      .set(headers)
+      .send({ numbers: [1, 2, 3], iterations: 1 });
+    expect(plain.body.task_id).not.toBe(taskId);
+  });
+
+  it('should answer 400 naming the header for a malformed Idempotency-Key, and enqueue nothing', async () => {
+    const { userId: _userId, ...headers } = t.auth();
+    const queue = t.app.get<JobQueue>(getJobQueueToken('compute'));
+    const add = jest.spyOn(queue.bull, 'add');
+    try {
+      for (const key of ['', 'a'.repeat(201), 'has space', 'semi;colon']) {
+        const res = await request(t.server)
+          .post('/compute')
+          .set({ ...headers, 'Idempotency-Key': key })
+          .send({ numbers: [1], iterations: 1 });
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body.message)).toContain('Idempotency-Key');
+      }
+      expect(add).not.toHaveBeenCalled();
+    } finally {
+      add.mockRestore();
+    }
+  });
+
   it("should answer 404 for an unknown id and for someone else's task", async () => {
     const { userId: _owner, ...owner } = t.auth();
     const { userId: _other, ...other } = t.auth();
