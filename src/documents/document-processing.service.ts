@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth';
 import { TaskQueue } from '../queues';
@@ -7,11 +7,17 @@ import type {
   BatchProcessingAcceptedResponseDto,
   ProcessingAcceptedResponseDto,
 } from './document-processing.dto';
-import { DocumentsRepository } from './documents.repository';
+import { DocumentsRepository, type MarkedDocument } from './documents.repository';
 
-/** Starts processing: marks documents `processing` and enqueues the work for the workers. */
+/**
+ * Starts processing: marks documents `processing` and enqueues the work for the workers. When
+ * the enqueue fails (queue unavailable: 503), the documents go back to the status they had, so
+ * none stays `processing` with no job to finish it.
+ */
 @Injectable()
 export class DocumentProcessingService {
+  private readonly logger = new Logger(DocumentProcessingService.name);
+
   constructor(
     private readonly documents: DocumentsRepository,
     private readonly tasks: TaskQueue,
@@ -19,14 +25,12 @@ export class DocumentProcessingService {
 
   /** @throws NotFoundException for an unknown id or someone else's document. */
   async processOne(id: string, principal: Principal): Promise<ProcessingAcceptedResponseDto> {
-    const [marked] = await this.documents.markProcessing([id], ownerScope(principal));
-    if (!marked) {
+    const marked = await this.documents.markProcessing([id], ownerScope(principal));
+    if (marked.length === 0) {
       throw new NotFoundException(`Document ${id} not found`);
     }
-    const taskId = await this.tasks.enqueue(
-      PROCESS_DOCUMENT,
-      { doc_id: id },
-      { jobId: randomUUID() },
+    const taskId = await this.enqueueOrRestore(marked, () =>
+      this.tasks.enqueue(PROCESS_DOCUMENT, { doc_id: id }, { jobId: randomUUID() }),
     );
     return { status: 'processing', doc_id: id, task_id: taskId };
   }
@@ -37,11 +41,13 @@ export class DocumentProcessingService {
     principal: Principal,
   ): Promise<BatchProcessingAcceptedResponseDto> {
     const marked = await this.documents.markProcessing(ids, ownerScope(principal));
-    const found = new Set(marked);
+    const found = new Set(marked.map((document) => document.id));
     const docIds = ids.filter((id) => found.has(id));
     const taskId =
       docIds.length > 0
-        ? await this.tasks.enqueue(PROCESS_DOCUMENTS, { doc_ids: docIds }, { jobId: randomUUID() })
+        ? await this.enqueueOrRestore(marked, () =>
+            this.tasks.enqueue(PROCESS_DOCUMENTS, { doc_ids: docIds }, { jobId: randomUUID() }),
+          )
         : null;
     return {
       status: 'processing',
@@ -49,6 +55,30 @@ export class DocumentProcessingService {
       not_found: ids.filter((id) => !found.has(id)),
       task_id: taskId,
     };
+  }
+
+  /**
+   * Enqueues; if that fails, puts the marked documents back to their previous status and
+   * rethrows the enqueue's error (the client's 503).
+   */
+  private async enqueueOrRestore(
+    marked: readonly MarkedDocument[],
+    enqueue: () => Promise<string>,
+  ): Promise<string> {
+    try {
+      return await enqueue();
+    } catch (error) {
+      try {
+        await this.documents.restoreStatus(marked);
+      } catch (restoreError) {
+        this.logger.error(
+          `Restoring the status of ${marked.length} document(s) after a failed enqueue failed: ${
+            restoreError instanceof Error ? restoreError.message : String(restoreError)
+          }`,
+        );
+      }
+      throw error;
+    }
   }
 }
 

@@ -63,22 +63,50 @@ export class DocumentProcessor {
 
   /**
    * Processes several documents: `PERFORMANCE__DOCUMENT_PROCESSING_WORKERS` at a time when
-   * `PERFORMANCE__ENABLE_PARALLEL_PROCESSING`, else one after another.
+   * `PERFORMANCE__ENABLE_PARALLEL_PROCESSING`, else one after another. A document that throws
+   * does not stop the others: every document is tried and every write has ended before this
+   * throws (so the job is retried, and after its last attempt {@link markFailed} sees only the
+   * documents that really failed, with no lane still writing).
+   * @throws Error naming how many documents failed, when any did.
    */
   async processMany(ids: readonly string[]): Promise<Record<string, ProcessOutcome>> {
     const width = this.performance.enableParallelProcessing
       ? this.performance.documentProcessingWorkers
       : 1;
     const outcomes: Record<string, ProcessOutcome> = {};
+    const failures: string[] = [];
     let next = 0;
     const lane = async () => {
       while (next < ids.length) {
         const id = ids[next++];
-        outcomes[id] = await this.process(id);
+        try {
+          outcomes[id] = await this.process(id);
+        } catch (error) {
+          failures.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(width, ids.length) }, lane));
+    if (failures.length > 0) {
+      throw new Error(`${failures.length} of ${ids.length} documents failed (${failures[0]})`);
+    }
     return outcomes;
+  }
+
+  /**
+   * Marks the documents among `ids` still `processing` as `failed` (their job failed for good)
+   * and drops their cache entries like a finished processing does; returns the ids it changed.
+   */
+  async markFailed(ids: readonly string[], attempts: number): Promise<string[]> {
+    const failed = await this.documents.markFailed(ids, {
+      chunkCount: null,
+      stats: { error: `processing failed ${attempts} time(s)` },
+      processedAt: new Date(),
+    });
+    for (const id of failed) {
+      await this.invalidate(id);
+    }
+    return failed;
   }
 
   private async invalidate(id: string): Promise<void> {

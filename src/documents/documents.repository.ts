@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryDeepPartialEntity, Repository, SelectQueryBuilder } from 'typeorm';
+import type { DocumentStatus } from './document.constants';
 import { DocumentEntity } from './document.entity';
 
 /** Fields written when a document is created or edited. */
@@ -8,6 +9,12 @@ export type DocumentFields = Pick<
   DocumentEntity,
   'ownerId' | 'title' | 'content' | 'status' | 'chunkCount' | 'stats' | 'processedAt'
 >;
+
+/** A document {@link DocumentsRepository.markProcessing} changed, with its status before. */
+export interface MarkedDocument {
+  id: string;
+  previousStatus: DocumentStatus;
+}
 
 /** A document loaded for a list: everything but the (up to 5 MiB) content. */
 export type DocumentSummary = Omit<DocumentEntity, 'content'>;
@@ -88,19 +95,68 @@ export class DocumentsRepository {
   }
 
   /**
-   * Marks the documents `processing` (those the owner may see); returns the ids it changed.
-   * Only the status changes, so `updated_at` still tells when the content last changed.
+   * Marks the documents `processing` (those the owner may see); returns the ids it changed with
+   * the status each had before, so a failed enqueue can put them back ({@link restoreStatus}).
+   * One statement: the rows are locked while their old status is read, so a concurrent change
+   * cannot slip in between. Only the status changes, so `updated_at` still tells when the content
+   * last changed.
    */
-  async markProcessing(ids: string[], ownerId?: string): Promise<string[]> {
-    const query = this.repo
+  async markProcessing(ids: string[], ownerId?: string): Promise<MarkedDocument[]> {
+    // For UPDATE ... RETURNING, TypeORM's query() resolves to [rows, affected count].
+    const [rows] = await this.repo.query<
+      [Array<{ id: string; previous_status: DocumentStatus }>, number]
+    >(
+      `UPDATE documents AS document SET status = 'processing'
+       FROM (
+         SELECT id, status FROM documents
+         WHERE id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR owner_id = $2::uuid)
+         FOR UPDATE
+       ) AS previous
+       WHERE document.id = previous.id
+       RETURNING document.id, previous.status AS previous_status`,
+      [ids, ownerId ?? null],
+    );
+    return rows.map((row) => ({ id: row.id, previousStatus: row.previous_status }));
+  }
+
+  /**
+   * Puts documents still `processing` back to the status they had before {@link markProcessing};
+   * one edited meanwhile (back to `pending`) or already processed by a job is left as it is.
+   */
+  async restoreStatus(marked: readonly MarkedDocument[]): Promise<void> {
+    if (marked.length === 0) {
+      return;
+    }
+    await this.repo.query(
+      `UPDATE documents AS document SET status = previous.status
+       FROM unnest($1::uuid[], $2::varchar[]) AS previous (id, status)
+       WHERE document.id = previous.id AND document.status = 'processing'`,
+      [marked.map((m) => m.id), marked.map((m) => m.previousStatus)],
+    );
+  }
+
+  /**
+   * Marks the documents among `ids` still `processing` as `failed` with `fields`; returns the ids
+   * it changed. One edited meanwhile (`pending`) or processed after all is left as it is.
+   */
+  async markFailed(
+    ids: readonly string[],
+    fields: Pick<DocumentEntity, 'chunkCount' | 'stats' | 'processedAt'>,
+  ): Promise<string[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+    const result = await this.repo
       .createQueryBuilder()
       .update()
-      .set({ status: 'processing', updatedAt: () => 'updated_at' })
-      .where('id IN (:...ids)', { ids });
-    if (ownerId !== undefined) {
-      query.andWhere('owner_id = :ownerId', { ownerId });
-    }
-    const result = await query.returning('id').execute();
+      .set({
+        ...fields,
+        status: 'failed',
+        updatedAt: () => 'updated_at',
+      } as QueryDeepPartialEntity<DocumentEntity>)
+      .where('id IN (:...ids) AND status = :processing', { ids, processing: 'processing' })
+      .returning('id')
+      .execute();
     return (result.raw as { id: string }[]).map((row) => row.id);
   }
 

@@ -90,6 +90,52 @@ describe(BackgroundTasks.name, () => {
     expect(warnLog).not.toHaveBeenCalled();
   });
 
+  it('should also wait in drain for a task started while it waits', async () => {
+    const first = deferred();
+    const second = deferred();
+    let secondFinished = false;
+    background.run('first', () => first.promise);
+    let result: boolean | undefined;
+
+    void background.drain(1000).then((done) => (result = done));
+    await settle();
+    // A request finishing during shutdown starts one more task.
+    background.run('second', async () => {
+      await second.promise;
+      secondFinished = true;
+    });
+    first.resolve();
+    await settle();
+    await settle();
+    expect(result).toBeUndefined();
+    second.resolve();
+    await settle();
+    await settle();
+
+    expect(result).toBe(true);
+    expect(secondFinished).toBe(true);
+    expect(background.size).toBe(0);
+    expect(warnLog).not.toHaveBeenCalled();
+  });
+
+  it('should bound the whole drain by one deadline, not one per task', async () => {
+    jest.useFakeTimers();
+    // Finishes after 300 ms and then starts a task that never ends.
+    background.run('chained', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      background.run('stuck', () => new Promise<never>(() => undefined));
+    });
+    let result: boolean | undefined;
+
+    void background.drain(500).then((done) => (result = done));
+    await jest.advanceTimersByTimeAsync(499);
+    expect(result).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+
+    expect(result).toBe(false);
+    expect(warnLog).toHaveBeenCalledWith('1 background task(s) still running at shutdown');
+  });
+
   it('should give up draining after the timeout and say how many tasks still run', async () => {
     jest.useFakeTimers();
     background.run('stuck', () => new Promise<never>(() => undefined));

@@ -7,7 +7,7 @@ import { queuesConfig } from './queues.config';
  * In-process fire-and-forget work that is short and may be lost on a crash (a cache warm-up, an
  * audit line); anything that must survive a restart goes through `TaskQueue`. A failure is
  * logged and counted (`background_tasks_total{result}`), never an unhandled rejection, and
- * shutdown waits (up to `QUEUES__SHUTDOWN_TIMEOUT_MS`) for the tasks in flight.
+ * shutdown waits (up to `QUEUES__SHUTDOWN_TIMEOUT_MS` in all) until none is in flight.
  *
  * @example
  * ```ts
@@ -54,15 +54,26 @@ export class BackgroundTasks implements BeforeApplicationShutdown {
     this.inFlight.add(task);
   }
 
-  /** Waits for the tasks in flight, at most `timeoutMs`; returns whether all finished. */
+  /**
+   * Waits until no task is in flight, at most `timeoutMs` in all; returns whether all finished.
+   * A task started meanwhile (a request finishing during shutdown) is waited for too, within the
+   * same deadline.
+   */
   async drain(timeoutMs: number = this.config.shutdownTimeoutMs): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    const finished = Promise.all([...this.inFlight]).then(() => true as const);
-    const done = await Promise.race([finished, timedOut]);
-    clearTimeout(timer);
+    let done = true;
+    try {
+      while (done && this.inFlight.size > 0) {
+        // Tasks never reject (run() catches), and each leaves the set before it settles.
+        const finished = Promise.all([...this.inFlight]).then(() => true as const);
+        done = await Promise.race([finished, timedOut]);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
     if (!done) {
       this.logger.warn(`${this.inFlight.size} background task(s) still running at shutdown`);
     }

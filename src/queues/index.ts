@@ -3,6 +3,7 @@ export type { RegisterQueueOptions } from './queues.module';
 export { queuesConfig, QueuesEnv } from './queues.config';
 export type { QueuesConfig } from './queues.config';
 export { TaskQueue } from './task-queue';
+export type { BulkTaskItem } from './task-queue';
 export { JobQueue } from './job-queue';
 export type { EnqueueOptions } from './job-queue';
 export { JOB_STATES } from './job-info';
