@@ -3,10 +3,14 @@ import type { ConfigType } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { redisConfig } from '../config';
 import { cachingConfig } from './caching.config';
-import { CACHE_ENGINE, CACHE_REDIS_CLIENTS } from './caching.constants';
+import { CACHE_ENGINE, CACHE_LOOKUP_READER, CACHE_REDIS_CLIENTS } from './caching.constants';
 import { Breaker } from './engine/breaker';
 import { CacheEngine } from './engine/cache-engine';
-import { createCacheClients } from './engine/cache-redis';
+import {
+  createCacheClients,
+  createLookupReader,
+  type LookupReaderConnection,
+} from './engine/cache-redis';
 import { CacheStats } from './engine/cache-stats';
 import { cacheKeyspace } from './engine/keyspace';
 import { L1Cache } from './engine/l1-cache';
@@ -24,17 +28,28 @@ export const APP_CACHE_L2 = 'caching:app-l2';
       useFactory: (redis: ConfigType<typeof redisConfig>) =>
         createCacheClients(redis.url, redis.poolSize),
     },
+    {
+      provide: CACHE_LOOKUP_READER,
+      inject: [redisConfig.KEY],
+      useFactory: (redis: ConfigType<typeof redisConfig>) => createLookupReader(redis.url),
+    },
     // A factory, not useValue: each app instance (and test app) counts on its own.
     { provide: CacheStats, useFactory: () => new CacheStats() },
     {
       provide: RedisL2,
-      inject: [cachingConfig.KEY, CACHE_REDIS_CLIENTS, CacheStats],
-      useFactory: (config: ConfigType<typeof cachingConfig>, clients: Redis[], stats: CacheStats) =>
+      inject: [cachingConfig.KEY, CACHE_REDIS_CLIENTS, CacheStats, CACHE_LOOKUP_READER],
+      useFactory: (
+        config: ConfigType<typeof cachingConfig>,
+        clients: Redis[],
+        stats: CacheStats,
+        reader: LookupReaderConnection,
+      ) =>
         new RedisL2(
           clients,
           config.redisTimeoutMs,
           new Breaker(config.breakerThreshold, config.breakerResetMs),
           stats,
+          reader,
         ),
     },
     {
@@ -58,6 +73,6 @@ export const APP_CACHE_L2 = 'caching:app-l2';
       },
     },
   ],
-  exports: [CACHE_ENGINE, CACHE_REDIS_CLIENTS, RedisL2, CacheStats],
+  exports: [CACHE_ENGINE, CACHE_REDIS_CLIENTS, CACHE_LOOKUP_READER, RedisL2, CacheStats],
 })
 export class CachingCoreModule {}

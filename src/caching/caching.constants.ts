@@ -6,5 +6,7 @@ export const INVALIDATE_CACHE_OPTIONS = 'caching:invalidate-options';
 export const CACHE_ENGINE = 'caching:engine';
 /** @internal token of the cache's Redis connections. */
 export const CACHE_REDIS_CLIENTS = 'caching:redis-clients';
+/** The hit path's lookup connection (`createLookupReader`). */
+export const CACHE_LOOKUP_READER = 'caching:lookup-reader';
 /** Response header telling how the cache answered. */
 export const X_CACHE_HEADER = 'x-cache';

@@ -5,9 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import type Redis from 'ioredis';
 import { redisConfig } from '../config';
 import { MetricsService, PerformanceStatsRegistry, ReadinessRegistry } from '../monitoring';
-import { CACHE_ENGINE, CACHE_REDIS_CLIENTS } from './caching.constants';
+import { CACHE_ENGINE, CACHE_LOOKUP_READER, CACHE_REDIS_CLIENTS } from './caching.constants';
 import { BusMessage, CacheEngine } from './engine/cache-engine';
-import { closeClients, createBusSubscriber } from './engine/cache-redis';
+import {
+  closeClients,
+  createBusSubscriber,
+  type LookupReaderConnection,
+} from './engine/cache-redis';
 import { cacheKeyspace } from './engine/keyspace';
 import { cachingConfig } from './caching.config';
 import { registerConditionalGet } from './http/conditional-get';
@@ -27,6 +31,7 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(CACHE_ENGINE) private readonly engine: CacheEngine,
     @Inject(CACHE_REDIS_CLIENTS) private readonly clients: Redis[],
+    @Inject(CACHE_LOOKUP_READER) private readonly reader: LookupReaderConnection,
     @Inject(redisConfig.KEY) private readonly redis: ConfigType<typeof redisConfig>,
     private readonly cache: ResponseCacheService,
     private readonly adapterHost: HttpAdapterHost,
@@ -42,9 +47,10 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     // Connect before serving (bounded: the app still boots, degraded, when Redis is down), so the
     // first requests do not meet half-open connections and trip the breaker for nothing.
-    const connected = Promise.all(
-      this.clients.map((client) => client.connect().catch(() => undefined)),
-    );
+    const connected = Promise.all([
+      ...this.clients.map((client) => client.connect().catch(() => undefined)),
+      this.reader.connect().catch(() => undefined),
+    ]);
     await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     this.listenToBus();
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
@@ -59,7 +65,10 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await closeClients([...this.clients, ...(this.subscriber ? [this.subscriber] : [])]);
+    await Promise.all([
+      closeClients([...this.clients, ...(this.subscriber ? [this.subscriber] : [])]),
+      this.reader.close(),
+    ]);
   }
 
   private listenToBus(): void {

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { Breaker } from './breaker';
 import { CacheStats } from './cache-stats';
-import { L2Unavailable, RedisL2 } from './redis-l2';
+import { L2Unavailable, LookupReader, RedisL2 } from './redis-l2';
 
 /** A stand-in connection: its status can flip, and GETs answer at once. */
 function fakeClient(status: string): Redis {
@@ -34,5 +34,54 @@ describe(RedisL2.name, () => {
     const sut = new RedisL2([fakeClient('connecting')], 50, new Breaker(3, 1000), stats);
     await expect(sut.lookup('k', ['t'])).rejects.toThrow(/connecting/);
     expect([stats.redisErrors, stats.redisTimeouts]).toEqual([1, 0]);
+  });
+
+  it('should look entries up on the lookup reader when there is one, tag versions as numbers', async () => {
+    const client = fakeClient('ready');
+    const reader = {
+      isReady: true,
+      mget: jest.fn().mockResolvedValue([Buffer.from('entry'), Buffer.from('7'), null]),
+    };
+    const sut = new RedisL2([client], 50, new Breaker(3, 1000), new CacheStats(), reader);
+
+    await expect(sut.lookup('k', ['t1', 't2'])).resolves.toEqual({
+      raw: Buffer.from('entry'),
+      versions: [7, 0],
+    });
+    expect(reader.mget).toHaveBeenCalledWith(['k', 't1', 't2']);
+    expect(client.mgetBuffer).not.toHaveBeenCalled();
+  });
+
+  it('should refuse a lookup at once, without the half-open probe, while the reader is down', async () => {
+    let now = 0;
+    const breaker = new Breaker(1, 1000, () => now);
+    const stats = new CacheStats();
+    const reader: LookupReader & { isReady: boolean } = {
+      isReady: false,
+      mget: jest.fn().mockResolvedValue([null]),
+    };
+    const sut = new RedisL2([fakeClient('ready')], 50, breaker, stats, reader);
+    breaker.failure(); // open
+    now = 1500; // past the reset: the next allowed call is the probe
+
+    await expect(sut.lookup('k', [])).rejects.toThrow(/not connected/);
+    expect(reader.mget).not.toHaveBeenCalled();
+    expect([breaker.state, stats.redisErrors]).toEqual(['open', 1]);
+
+    reader.isReady = true;
+    await expect(sut.lookup('k', [])).resolves.toEqual({ raw: null, versions: [] });
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('should time a stalled reader out and count it as a timeout', async () => {
+    const stats = new CacheStats();
+    const reader = {
+      isReady: true,
+      mget: () => new Promise<Array<Buffer | null>>(() => undefined),
+    };
+    const sut = new RedisL2([fakeClient('ready')], 20, new Breaker(3, 1000), stats, reader);
+
+    await expect(sut.lookup('k', [])).rejects.toThrow(/timed out/);
+    expect([stats.redisTimeouts, stats.redisErrors]).toEqual([1, 0]);
   });
 });

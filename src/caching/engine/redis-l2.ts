@@ -8,6 +8,28 @@ export class L2Unavailable extends Error {
   readonly kind = 'l2-unavailable' as const;
 }
 
+/**
+ * The connection hit-path lookups go through when one is given (see `createLookupReader`): an
+ * MGET of an entry and its tag versions, values as bytes.
+ */
+export interface LookupReader {
+  readonly isReady: boolean;
+  mget(keys: string[]): Promise<Array<Buffer | null>>;
+}
+
+/** An MGET reply as a lookup: the entry's bytes and the tag versions (0 when unset). */
+function toLookup(
+  replies: Array<Buffer | null>,
+  tagCount: number,
+): { raw: Buffer | null; versions: number[] } {
+  const versions = new Array<number>(tagCount);
+  for (let index = 0; index < tagCount; index++) {
+    const version = replies[index + 1];
+    versions[index] = version ? Number(version.toString()) : 0;
+  }
+  return { raw: replies[0] ?? null, versions };
+}
+
 const UNLOCK_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
@@ -25,19 +47,26 @@ export class RedisL2 {
     private readonly timeoutMs: number,
     readonly breaker: Breaker,
     private readonly stats: CacheStats,
+    private readonly reader?: LookupReader,
   ) {
     this.deadlines = new Deadlines(Math.max(1, Math.min(10, Math.floor(timeoutMs / 5))));
   }
 
   /**
-   * One command (so ioredis auto-pipelining batches it with the other requests of this loop turn):
-   * the entry and the current versions of its tags.
+   * One command, the entry and the current versions of its tags: on the lookup reader when there
+   * is one, else on the command connections (where ioredis auto-pipelining batches it with the
+   * other requests of this loop turn).
    */
   lookup(key: string, tagKeys: string[]): Promise<{ raw: Buffer | null; versions: number[] }> {
-    return this.guard(async (client) => {
-      const [raw, ...versions] = await client.mgetBuffer(key, ...tagKeys);
-      return { raw: raw ?? null, versions: versions.map((v) => (v ? Number(v.toString()) : 0)) };
-    });
+    const reader = this.reader;
+    if (reader) {
+      return this.guarded(reader.isReady ? undefined : 'not connected', async () =>
+        toLookup(await reader.mget([key, ...tagKeys]), tagKeys.length),
+      );
+    }
+    return this.guard(async (client) =>
+      toLookup(await client.mgetBuffer(key, ...tagKeys), tagKeys.length),
+    );
   }
 
   tagVersions(tagKeys: string[]): Promise<number[]> {
@@ -159,13 +188,20 @@ export class RedisL2 {
   }
 
   private guard<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
+    const client = this.pick();
+    return this.guarded(client.status === 'ready' ? undefined : client.status, () =>
+      operation(client),
+    );
+  }
+
+  /** Runs `operation` under the breaker and the timeout; `notReady` names a connection that is down. */
+  private guarded<T>(notReady: string | undefined, operation: () => Promise<T>): Promise<T> {
     // Checked before the breaker: a half-open breaker admits one probe and must see its outcome,
     // so a call that cannot even be sent must not take the probe.
-    const client = this.pick();
-    if (client.status !== 'ready') {
+    if (notReady !== undefined) {
       // Not connected (Redis down, or still connecting): fail at once, no timeout to wait for.
       this.stats.redisErrors++;
-      return Promise.reject(new L2Unavailable(`cache Redis ${client.status}`));
+      return Promise.reject(new L2Unavailable(`cache Redis ${notReady}`));
     }
     if (!this.breaker.allow()) {
       return Promise.reject(new L2Unavailable('cache Redis breaker is open'));
@@ -187,7 +223,7 @@ export class RedisL2 {
           fail(new L2Unavailable('cache Redis timed out'), true);
         }
       });
-      operation(client).then(
+      operation().then(
         (result) => {
           if (!settled) {
             settled = true;
