@@ -10,7 +10,10 @@ export class RedisEnv {
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: '$property must be a redis:// or rediss:// URL' })
   REDIS__URL = 'redis://127.0.0.1:6379';
 
-  /** Connections the cache opens to Redis; commands are spread over them round-robin. */
+  /**
+   * Command connections the cache opens to Redis, used round-robin (plus one for hit lookups and
+   * one for the invalidation bus).
+   */
   @EnvInt(1, 64)
   REDIS__POOL_SIZE = 10;
 
