@@ -72,17 +72,7 @@ export function createLookupReader(url: string): LookupReaderConnection {
       await client.connect();
     },
     close: async () => {
-      if (!client.isOpen) {
-        return;
-      }
-      const closed = client.close().then(
-        () => true,
-        () => false,
-      );
-      const timeout = new Promise<boolean>((resolve) =>
-        setTimeout(() => resolve(false), 500).unref(),
-      );
-      if (!(await Promise.race([closed, timeout]))) {
+      if (client.isOpen && !(await settlesWithin(client.close(), CLOSE_TIMEOUT_MS))) {
         client.destroy();
       }
     },
@@ -101,21 +91,24 @@ export function createBusSubscriber(url: string): Redis {
   return subscriber;
 }
 
+/** How long a graceful close (QUIT) may take before the connection is dropped. */
+const CLOSE_TIMEOUT_MS = 500;
+
+/** Whether `closing` succeeded within `ms` (false when it failed or took longer). */
+function settlesWithin(closing: Promise<unknown>, ms: number): Promise<boolean> {
+  const closed = closing.then(
+    () => true,
+    () => false,
+  );
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref());
+  return Promise.race([closed, timeout]);
+}
+
 /** Closes connections: QUIT with a bound, then drop. */
 export async function closeClients(clients: Redis[]): Promise<void> {
   await Promise.all(
     clients.map(async (client) => {
-      if (client.status === 'end') {
-        return;
-      }
-      const quit = client.quit().then(
-        () => true,
-        () => false,
-      );
-      const timeout = new Promise<boolean>((resolve) =>
-        setTimeout(() => resolve(false), 500).unref(),
-      );
-      if (!(await Promise.race([quit, timeout]))) {
+      if (client.status !== 'end' && !(await settlesWithin(client.quit(), CLOSE_TIMEOUT_MS))) {
         client.disconnect();
       }
     }),
