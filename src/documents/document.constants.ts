@@ -9,10 +9,7 @@ export const DOCUMENT_CONTENT_MAX_BYTES = 5 * 1024 * 1024;
 export const DOCUMENTS_QUEUE = 'documents';
 export const PROCESS_DOCUMENT = 'process_document';
 export const PROCESS_DOCUMENTS = 'process_documents';
-/**
- * Attempts of a processing job (retries back off by `QUEUES__BACKOFF_MS`). The handler compares
- * its attempt number with it to know when a failure is final, so enqueues must not override it.
- */
+/** Attempts of a processing job (retries back off by `QUEUES__BACKOFF_MS`). */
 export const PROCESSING_ATTEMPTS = 3;
 
 /** Most documents one `POST /documents/process` may name. */

@@ -9,6 +9,7 @@ export type { EnqueueOptions } from './job-queue';
 export { JOB_STATES } from './job-info';
 export type { JobInfo, JobState } from './job-info';
 export { Task } from './decorators/task.decorator';
+export { OnTaskFailed } from './decorators/on-task-failed.decorator';
 export type { TaskOptions } from './decorators/task.decorator';
 export { InjectJobQueue } from './decorators/inject-job-queue.decorator';
 export type { TaskContext } from './task-context';

@@ -1,5 +1,7 @@
 /** Metadata key of `@Task()`. */
 export const TASK_METADATA = 'queues:task';
+/** Metadata key of `@OnTaskFailed`. */
+export const TASK_FAILED_METADATA = 'queues:task-failed';
 
 /** Queue a `@Task` runs on when it names none. */
 export const DEFAULT_TASK_QUEUE = 'tasks';

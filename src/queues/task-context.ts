@@ -21,3 +21,11 @@ export interface TaskDefinition {
   /** `Class.method`, for messages. */
   source: string;
 }
+
+/** A `@OnTaskFailed` method: runs once a job of its task has failed for good. */
+export interface TaskFailureHandler {
+  task: string;
+  handler: (data: unknown, context: TaskContext, error: Error) => Promise<void>;
+  /** `Class.method`, for messages. */
+  source: string;
+}

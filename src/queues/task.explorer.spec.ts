@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Job } from 'bull';
 import type { StartupState } from '../monitoring';
+import { OnTaskFailed } from './decorators/on-task-failed.decorator';
 import { Task } from './decorators/task.decorator';
 import { MissingTaskHandlerError } from './errors/missing-task-handler.error';
 import type { JobHandler, JobQueue } from './job-queue';
@@ -37,16 +38,34 @@ function fakeQueue(name: string, stored: string[] | Error) {
       : Promise.resolve(stored.map((jobName) => ({ name: jobName }) as Job)),
   );
   const process = jest.fn<void, [number, JobHandler]>();
-  return { name, bull: { getJobs }, process, getJobs } as unknown as JobQueue & {
+  return { name, bull: { getJobs, on: jest.fn() }, process, getJobs } as unknown as JobQueue & {
     getJobs: typeof getJobs;
     process: typeof process;
   };
 }
 
-function setUp(options: { queues: ReturnType<typeof fakeQueue>[]; process?: boolean }) {
+/** Settles failed reports, and names a task that does not exist (a typo). */
+@Injectable()
+class Settlers {
+  @OnTaskFailed('render_report')
+  settle(): void {}
+
+  @OnTaskFailed('render_reports')
+  misspelled(): void {}
+}
+
+function setUp(options: {
+  queues: ReturnType<typeof fakeQueue>[];
+  process?: boolean;
+  extra?: object[];
+}) {
   const instance = new ReportTasks();
   const discovery = {
-    getProviders: () => [{ instance, isDependencyTreeStatic: () => true }],
+    getProviders: () =>
+      [instance, ...(options.extra ?? [])].map((provider) => ({
+        instance: provider,
+        isDependencyTreeStatic: () => true,
+      })),
   } as unknown as DiscoveryService;
   const registry = new QueueRegistry();
   options.queues.forEach((queue) => registry.add(queue, 3));
@@ -73,6 +92,17 @@ describe(TaskExplorer.name, () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
   afterEach(() => jest.restoreAllMocks());
+
+  it('should fail the boot when an @OnTaskFailed method names no @Task', async () => {
+    const { explorer } = setUp({
+      queues: [fakeQueue('reports', []), fakeQueue('mail', [])],
+      extra: [new Settlers()],
+    });
+
+    await expect(explorer.onApplicationBootstrap()).rejects.toThrow(
+      "Settlers.misspelled: @OnTaskFailed('render_reports') names no @Task",
+    );
+  });
 
   it('should fail the boot when a queue holds jobs named for no handler of that queue', async () => {
     // send_mail has a handler, but on another queue: the reports worker cannot run it.

@@ -5,9 +5,10 @@ import type { Job } from 'bull';
 import { StartupState } from '../monitoring';
 import type { TaskMetadata } from './decorators/task.decorator';
 import { MissingTaskHandlerError } from './errors/missing-task-handler.error';
-import { DEFAULT_TASK_QUEUE, TASK_METADATA } from './queues.constants';
+import { DEFAULT_TASK_QUEUE, TASK_FAILED_METADATA, TASK_METADATA } from './queues.constants';
 import { queuesConfig } from './queues.config';
 import { QueueRegistry } from './queue.registry';
+import type { JobQueue } from './job-queue';
 import type { TaskContext, TaskDefinition } from './task-context';
 import { TaskRegistry } from './task.registry';
 import { WorkLimiter } from './work-limiter';
@@ -48,17 +49,31 @@ export class TaskExplorer implements OnModuleInit, OnApplicationBootstrap {
         if (typeof target !== 'function') {
           continue;
         }
+        const fn = target as (...args: unknown[]) => unknown;
         const meta = this.reflector.get<TaskMetadata | undefined>(TASK_METADATA, target);
         if (meta) {
-          this.tasks.add(
-            this.define(meta, instance, method, target as (...args: unknown[]) => unknown),
-          );
+          this.tasks.add(this.define(meta, instance, method, fn));
+        }
+        const failedTasks = this.reflector.get<string[] | undefined>(TASK_FAILED_METADATA, target);
+        for (const task of failedTasks ?? []) {
+          this.tasks.addFailureHandler({
+            task,
+            handler: async (data, context, error) => {
+              await fn.call(instance, data, context, error);
+            },
+            source: `${instance.constructor.name}.${method}`,
+          });
         }
       }
     }
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    for (const { task, source } of this.tasks.failureHandlersOf()) {
+      if (!this.tasks.get(task)) {
+        throw new Error(`${source}: @OnTaskFailed('${task}') names no @Task`);
+      }
+    }
     for (const task of this.tasks.list()) {
       if (!this.queues.get(task.queue)) {
         throw new Error(
@@ -75,6 +90,7 @@ export class TaskExplorer implements OnModuleInit, OnApplicationBootstrap {
       for (const { queue, concurrency } of this.queues.list()) {
         await this.checkStoredJobNames(queue.name, queue.bull.getJobs.bind(queue.bull));
         queue.process(concurrency, (job) => this.dispatch(job));
+        this.settleFailures(queue);
         this.logger.log(`Processing queue "${queue.name}" (concurrency ${concurrency})`);
       }
     } finally {
@@ -112,15 +128,40 @@ export class TaskExplorer implements OnModuleInit, OnApplicationBootstrap {
       // Fails the attempt; the job ends in the dead list where an operator sees it.
       return Promise.reject(new Error(`No @Task handler for "${job.name}" in this worker`));
     }
-    const context: TaskContext = {
-      id: String(job.id),
-      attempt: job.attemptsMade + 1,
-      progress: (percent) => job.progress(Math.max(0, Math.min(100, Math.round(percent)))),
-      log: async (line) => {
-        await job.log(line);
-      },
-    };
+    const context = contextOf(job, job.attemptsMade + 1);
     return this.limiter.run(() => task.handler(job.data, context));
+  }
+
+  /**
+   * Runs the `@OnTaskFailed` methods of a job that failed for good. Bull emits `failed` in this
+   * process for every failed attempt of a job it ran (a throw or a timeout) and for a job its
+   * stall check gave up on; only a job now in the failed set (no retry left) counts, so the
+   * methods run once per job.
+   */
+  private settleFailures(queue: JobQueue): void {
+    queue.bull.on('failed', (job: Job, error: Error) => {
+      const handlers = this.tasks.failureHandlersOf(job.name);
+      if (handlers.length === 0) {
+        return;
+      }
+      void (async () => {
+        if (!(await job.isFailed())) {
+          return; // retried
+        }
+        const context = contextOf(job, job.attemptsMade);
+        for (const { handler, source } of handlers) {
+          await handler(job.data, context, error).catch((failure: unknown) =>
+            this.logger.error(
+              `${source} failed for job ${String(job.id)}: ${failure instanceof Error ? failure.message : String(failure)}`,
+            ),
+          );
+        }
+      })().catch((failure: unknown) =>
+        this.logger.warn(
+          `Job ${String(job.id)}: could not check whether it failed for good: ${failure instanceof Error ? failure.message : String(failure)}`,
+        ),
+      );
+    });
   }
 
   private define(
@@ -138,4 +179,16 @@ export class TaskExplorer implements OnModuleInit, OnApplicationBootstrap {
       source: `${instance.constructor.name}.${method}`,
     };
   }
+}
+
+/** What a handler gets besides the data, for one attempt of a job. */
+function contextOf(job: Job, attempt: number): TaskContext {
+  return {
+    id: String(job.id),
+    attempt,
+    progress: (percent) => job.progress(Math.max(0, Math.min(100, Math.round(percent)))),
+    log: async (line) => {
+      await job.log(line);
+    },
+  };
 }

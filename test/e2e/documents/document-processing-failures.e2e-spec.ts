@@ -93,6 +93,9 @@ describe('Document processing that fails for good (e2e)', () => {
   };
   const waitForJob = (id: string, state: string) =>
     waitUntil(async () => (await queue.get(id))?.state === state, 15000, `job ${id} ${state}`);
+  // The documents are settled by @OnTaskFailed just after Bull files the job as failed.
+  const waitForDocument = (id: string, status: string) =>
+    waitUntil(async () => (await c.get(id)).status === status, 5000, `document ${id} ${status}`);
 
   it('should mark a document failed after its last attempt, processing through the retries', async () => {
     const document = await c.create();
@@ -105,6 +108,7 @@ describe('Document processing that fails for good (e2e)', () => {
     expect(res.status).toBe(202);
     const taskId = (res.body as { task_id: string }).task_id;
     await waitForJob(taskId, 'failed');
+    await waitForDocument(document.id, 'failed');
 
     // Every attempt ran, each found the document still `processing`.
     expect(seen.get(document.id)).toEqual(Array(PROCESSING_ATTEMPTS).fill('processing'));
@@ -134,9 +138,9 @@ describe('Document processing that fails for good (e2e)', () => {
       .send({ ids: [bad.id, good.id] });
     expect(res.status).toBe(202);
     await waitForJob((res.body as { task_id: string }).task_id, 'failed');
+    await waitForDocument(bad.id, 'failed');
 
     expect(seen.get(bad.id)).toEqual(Array(PROCESSING_ATTEMPTS).fill('processing'));
-    expect((await c.get(bad.id)).status).toBe('failed');
     expect(await c.get(good.id)).toMatchObject({ status: 'processed', chunk_count: 3 });
   });
 
@@ -145,7 +149,7 @@ describe('Document processing that fails for good (e2e)', () => {
     failWritesOf([document.id]);
     const first = await request(t.server).post(`/documents/${document.id}/process`).set(c.alice);
     await waitForJob((first.body as { task_id: string }).task_id, 'failed');
-    expect((await c.get(document.id)).status).toBe('failed');
+    await waitForDocument(document.id, 'failed');
     jest.restoreAllMocks();
 
     const again = await request(t.server).post(`/documents/${document.id}/process`).set(c.alice);
