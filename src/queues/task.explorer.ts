@@ -139,7 +139,11 @@ export class TaskExplorer implements OnModuleInit, OnApplicationBootstrap {
    * methods run once per job.
    */
   private settleFailures(queue: JobQueue): void {
-    queue.bull.on('failed', (job: Job, error: Error) => {
+    queue.bull.on('failed', (job: Job | null, error: Error) => {
+      // Null when a job the stall check failed was removed before Bull could read it back.
+      if (!job) {
+        return;
+      }
       const handlers = this.tasks.failureHandlersOf(job.name);
       if (handlers.length === 0) {
         return;
