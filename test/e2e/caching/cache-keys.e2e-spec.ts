@@ -3,9 +3,9 @@ import type Redis from 'ioredis';
 import { HttpCacheInterceptor } from '../../../src/caching';
 import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
 import {
+  dropKeysAndDisconnect,
   entryKeys,
   inspector,
-  scanKeys,
   waitForEntryKeys,
 } from '../../fixtures/caching/redis-keys';
 
@@ -21,11 +21,7 @@ describe(`${HttpCacheInterceptor.name} keys (e2e)`, () => {
   });
 
   afterAll(async () => {
-    const keys = await scanKeys(redis, `${keyPrefix}:*`);
-    if (keys.length > 0) {
-      await redis.unlink(...keys);
-    }
-    redis.disconnect();
+    await dropKeysAndDisconnect(redis, keyPrefix);
     await t.close();
   });
 

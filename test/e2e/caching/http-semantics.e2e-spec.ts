@@ -4,9 +4,9 @@ import { HttpCacheInterceptor } from '../../../src/caching';
 import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
 import {
   ageEntry,
+  dropKeysAndDisconnect,
   entryKeys,
   inspector,
-  scanKeys,
   waitForEntryKeys,
 } from '../../fixtures/caching/redis-keys';
 
@@ -23,11 +23,7 @@ describe(`${HttpCacheInterceptor.name} HTTP semantics (e2e)`, () => {
   });
 
   afterAll(async () => {
-    const keys = await scanKeys(redis, `${keyPrefix}:*`);
-    if (keys.length > 0) {
-      await redis.unlink(...keys);
-    }
-    redis.disconnect();
+    await dropKeysAndDisconnect(redis, keyPrefix);
     await t.close();
   });
 

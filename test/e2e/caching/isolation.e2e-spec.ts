@@ -7,7 +7,7 @@ import {
   createCachingApp,
   testKeyPrefix,
 } from '../../fixtures/caching/caching-app';
-import { inspector, scanKeys } from '../../fixtures/caching/redis-keys';
+import { dropKeysAndDisconnect, inspector } from '../../fixtures/caching/redis-keys';
 
 /** Small seeded PRNG (mulberry32), so a failing run can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -40,11 +40,7 @@ describe(`${HttpCacheInterceptor.name} principal isolation (e2e)`, () => {
   });
 
   afterAll(async () => {
-    const keys = await scanKeys(redis, `${keyPrefix}:*`);
-    if (keys.length > 0) {
-      await redis.unlink(...keys);
-    }
-    redis.disconnect();
+    await dropKeysAndDisconnect(redis, keyPrefix);
     await t.close();
   });
 

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { CacheEngine } from '../../../src/caching/engine/cache-engine';
 import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
-import { inspector, scanKeys } from '../../fixtures/caching/redis-keys';
+import { dropKeysAndDisconnect, inspector, scanKeys } from '../../fixtures/caching/redis-keys';
 
 describe(`${CacheEngine.name} single-flight (e2e)`, () => {
   const keyPrefix = testKeyPrefix('flight');
@@ -18,11 +18,7 @@ describe(`${CacheEngine.name} single-flight (e2e)`, () => {
   });
 
   afterAll(async () => {
-    const keys = await scanKeys(redis, `${keyPrefix}:*`);
-    if (keys.length > 0) {
-      await redis.unlink(...keys);
-    }
-    redis.disconnect();
+    await dropKeysAndDisconnect(redis, keyPrefix);
     await Promise.all(apps.map((app) => app.close()));
   });
 
