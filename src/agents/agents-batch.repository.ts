@@ -107,7 +107,9 @@ export class AgentsBatchRepository {
       }
     } catch (error) {
       if (runner.isTransactionActive) {
-        await runner.rollbackTransaction();
+        // A dead connection fails the rollback too (the server rolls back on its own); the
+        // first error is the one that says what happened.
+        await runner.rollbackTransaction().catch(() => undefined);
       }
       throw error;
     } finally {

@@ -2,7 +2,8 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { QueryRunner } from 'typeorm';
+import { QueryFailedError, QueryRunner } from 'typeorm';
+import { BatchRowError } from './errors/batch-row.error';
 import { QueryObserver } from './query-observer';
 
 /** A column of a batch write: its SQL name and the value getter. */
@@ -13,6 +14,27 @@ export interface BatchColumn<T> {
 
 /** PostgreSQL allows at most 65,535 bind parameters per statement (the count is 16-bit). */
 const MAX_BIND_PARAMETERS = 65535;
+
+// PostgreSQL's context of a COPY error: `COPY agents, line 12345, column config: "..."`.
+const COPY_WHERE = /COPY [^,]+, line (\d+)(?:, column ([^:\s]+))?/;
+
+/**
+ * A COPY error on one input line becomes a BatchRowError naming the row (one line per row: values
+ * are escaped); anything else is wrapped like TypeORM wraps query errors.
+ */
+function copyError(error: unknown, sql: string, rowCount: number): Error {
+  const driverError = error instanceof Error ? error : new Error(String(error));
+  const where = (driverError as { where?: unknown }).where;
+  const match = typeof where === 'string' ? COPY_WHERE.exec(where) : null;
+  const line = match ? Number(match[1]) : 0;
+  // Only data exceptions (22) and constraint violations (23) are the row's fault.
+  const code = String((driverError as { code?: unknown }).code);
+  if (match && line >= 1 && line <= rowCount && /^2[23]/.test(code)) {
+    const column = match[2] ?? (driverError as { column?: string }).column;
+    return new BatchRowError(line - 1, column, driverError);
+  }
+  return new QueryFailedError(sql, [], driverError);
+}
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -41,6 +63,9 @@ function toParameter(value: unknown): unknown {
 /**
  * Streams rows into a table with `COPY ... FROM STDIN` on the query runner's connection, so it
  * joins the runner's transaction. About 3x faster than multi-row INSERT for large batches.
+ *
+ * @throws BatchRowError when PostgreSQL rejects a row (its index in `rows`), QueryFailedError
+ *   for any other database error (as TypeORM queries do).
  */
 export async function copyRows<T>(
   queryRunner: QueryRunner,
@@ -70,6 +95,8 @@ export async function copyRows<T>(
   try {
     await pipeline(Readable.from(lines()), client.query(copyFrom(sql)));
     success = true;
+  } catch (error) {
+    throw copyError(error, sql, rows.length);
   } finally {
     observer?.ended(sql, performance.now() - started, success);
   }

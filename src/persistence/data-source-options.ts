@@ -10,7 +10,8 @@ export const MIGRATIONS_TABLE = 'migrations';
  *
  * Pool mapping (pg-pool): `min = POOL_SIZE`, `max = POOL_SIZE + POOL_MAX_OVERFLOW`,
  * `connectionTimeoutMillis = POOL_TIMEOUT * 1000`, `maxLifetimeSeconds = POOL_RECYCLE`,
- * `idleTimeoutMillis = POOL_IDLE_TIMEOUT_MS`, and `statement_timeout` on every connection.
+ * `idleTimeoutMillis = POOL_IDLE_TIMEOUT_MS`, `statement_timeout = STATEMENT_TIMEOUT_MS` on every
+ * connection and the client-side `query_timeout = QUERY_TIMEOUT_MS` above it.
  */
 export function buildDataSourceOptions(
   config: DatabaseConfig,
@@ -41,6 +42,7 @@ export function buildDataSourceOptions(
       idleTimeoutMillis: config.pool.idleTimeoutMs,
       maxLifetimeSeconds: config.pool.maxLifetimeSeconds,
       statement_timeout: config.statementTimeoutMs || undefined,
+      query_timeout: config.queryTimeoutMs,
     },
   };
 }

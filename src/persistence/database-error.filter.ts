@@ -1,15 +1,12 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { QueryFailedError } from 'typeorm';
+import { DatabaseError } from 'pg';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { BatchRowError } from './errors/batch-row.error';
+import { classifyDriverError, DatabaseFault } from './errors/classify-database-error';
 import { DatabaseUnavailableError } from './errors/database-unavailable.error';
 import { PoolExhaustedError } from './errors/pool-exhausted.error';
-
-interface Mapped {
-  status: number;
-  message: string;
-  retryAfterSeconds?: number;
-}
 
 const ERROR_NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -17,41 +14,19 @@ const ERROR_NAMES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-// PostgreSQL SQLSTATE codes that are the client's fault or a transient condition.
-const SQLSTATE: Record<string, Mapped> = {
-  '23505': { status: HttpStatus.CONFLICT, message: 'A record with the same unique value exists' },
-  '23503': { status: HttpStatus.CONFLICT, message: 'A referenced record does not exist' },
-  '22P02': { status: HttpStatus.BAD_REQUEST, message: 'A value has an invalid format' },
-  '22001': { status: HttpStatus.BAD_REQUEST, message: 'A value is too long' },
-  '22021': { status: HttpStatus.BAD_REQUEST, message: 'A value contains an unsupported character' },
-  '22P05': { status: HttpStatus.BAD_REQUEST, message: 'A value contains an unsupported character' },
-  '57014': {
-    status: HttpStatus.SERVICE_UNAVAILABLE,
-    message: 'The database took too long to answer',
-    retryAfterSeconds: 1,
-  },
-  '40001': {
-    status: HttpStatus.SERVICE_UNAVAILABLE,
-    message: 'Concurrent update, retry',
-    retryAfterSeconds: 1,
-  },
-  '40P01': {
-    status: HttpStatus.SERVICE_UNAVAILABLE,
-    message: 'Concurrent update, retry',
-    retryAfterSeconds: 1,
-  },
-  '53300': {
-    status: HttpStatus.SERVICE_UNAVAILABLE,
-    message: 'The database has no free connections',
-    retryAfterSeconds: 2,
-  },
-};
-
 /**
- * Maps database failures to HTTP: pool exhaustion and outages to 503 with Retry-After, known
- * client-caused SQLSTATEs to 4xx. Messages never carry SQL, parameters or server addresses.
+ * Maps database failures to HTTP: pool exhaustion, outages and timeouts to 503 with Retry-After,
+ * client-caused SQLSTATEs to 4xx (naming the row of a batch when it is known). Messages never
+ * carry SQL, parameters, values or server addresses. Unknown database errors stay 500 (bugs).
  */
-@Catch(PoolExhaustedError, DatabaseUnavailableError, QueryFailedError)
+@Catch(
+  PoolExhaustedError,
+  DatabaseUnavailableError,
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  BatchRowError,
+  DatabaseError,
+)
 export class DatabaseErrorFilter extends BaseExceptionFilter {
   private readonly logger = new Logger(DatabaseErrorFilter.name);
 
@@ -77,7 +52,7 @@ export class DatabaseErrorFilter extends BaseExceptionFilter {
     );
   }
 
-  private map(exception: Error): Mapped | undefined {
+  private map(exception: Error): DatabaseFault | undefined {
     if (exception instanceof PoolExhaustedError) {
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
@@ -92,14 +67,26 @@ export class DatabaseErrorFilter extends BaseExceptionFilter {
         retryAfterSeconds: 5,
       };
     }
-    const driverError = (exception as QueryFailedError & { driverError?: { code?: string } })
-      .driverError;
-    if (
-      driverError instanceof PoolExhaustedError ||
-      driverError instanceof DatabaseUnavailableError
-    ) {
+    if (exception instanceof QueryRunnerAlreadyReleasedError) {
+      // TypeORM releases a runner when its connection emits an error; the next query of the
+      // transaction then lands here. Nothing in this service uses a runner after release().
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: 'The database connection was lost, retry shortly',
+        retryAfterSeconds: 5,
+      };
+    }
+    if (exception instanceof BatchRowError) {
+      const fault = this.map(exception.driverError);
+      const field = `[${exception.rowIndex}]${exception.column ? `.${exception.column}` : ''}`;
+      return fault && fault.status < 500
+        ? { ...fault, message: `${field}: ${fault.message}; nothing was written` }
+        : fault;
+    }
+    const driverError = (exception as QueryFailedError & { driverError?: unknown }).driverError;
+    if (exception instanceof QueryFailedError && driverError instanceof Error) {
       return this.map(driverError);
     }
-    return driverError?.code ? SQLSTATE[driverError.code] : undefined;
+    return classifyDriverError(exception);
   }
 }

@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events';
 import * as pg from 'pg';
+import { isUnavailableError, QUERY_READ_TIMEOUT } from './errors/classify-database-error';
 import { DatabaseUnavailableError } from './errors/database-unavailable.error';
 import { PoolExhaustedError } from './errors/pool-exhausted.error';
 
@@ -8,28 +10,54 @@ export type AcquireListener = (waitMs: number, ok: boolean) => void;
 type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, done?: () => void) => void;
 
 const POOL_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  '57P03',
-]);
 
 function translate(error: Error, waitedMs: number): Error {
   if (error.message === POOL_TIMEOUT_MESSAGE) {
     // pg uses one message for "no free slot" and "connect timed out"; both mean "try later".
     return new PoolExhaustedError(Math.round(waitedMs));
   }
-  const code = (error as { code?: string }).code;
-  if (
-    (code !== undefined && UNREACHABLE_CODES.has(code)) ||
-    /Connection terminated/.test(error.message)
-  ) {
-    return new DatabaseUnavailableError(code);
+  if (isUnavailableError(error)) {
+    return new DatabaseUnavailableError((error as { code?: string }).code);
   }
   return error;
 }
+
+type QueryFn = (this: pg.Client, ...args: unknown[]) => unknown;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always applied to a client
+const query = pg.Client.prototype.query as unknown as QueryFn;
+
+/**
+ * After `query_timeout` pg answers the caller but keeps the query active on the connection, so
+ * the next query on it (the pool hands the client out again) would queue behind a server that
+ * does not answer. Destroying the socket makes the pool drop the client instead.
+ */
+function boundedQuery(this: pg.Client, ...args: unknown[]): unknown {
+  const dropOnTimeout = (error: unknown): void => {
+    if (error instanceof Error && error.message === QUERY_READ_TIMEOUT) {
+      (
+        this as unknown as { connection: { stream: { destroy(): void } } }
+      ).connection.stream.destroy();
+    }
+  };
+  const callback = args[args.length - 1];
+  if (typeof callback === 'function') {
+    args[args.length - 1] = (error: unknown, ...rest: unknown[]): unknown => {
+      dropOnTimeout(error);
+      return (callback as (...a: unknown[]) => unknown)(error, ...rest);
+    };
+  }
+  const result = query.apply(this, args);
+  if (result instanceof Promise) {
+    result.catch(dropOnTimeout);
+  } else if (result instanceof EventEmitter) {
+    // A submittable (COPY stream): pg reports the timeout through its 'error' event.
+    result.once('error', dropOnTimeout);
+  }
+  return result;
+}
+
+class BoundedClient extends pg.Client {}
+(BoundedClient.prototype as unknown as { query: QueryFn }).query = boundedQuery;
 
 /**
  * The pg module with a Pool that times every connection request and turns pool exhaustion and
@@ -38,6 +66,10 @@ function translate(error: Error, waitedMs: number): Error {
  */
 export function instrumentedPg(onAcquire: AcquireListener): typeof pg {
   class InstrumentedPool extends pg.Pool {
+    constructor(config?: pg.PoolConfig) {
+      super({ ...config, Client: BoundedClient });
+    }
+
     override connect(): Promise<pg.PoolClient>;
     override connect(callback: ConnectCallback): void;
     override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {

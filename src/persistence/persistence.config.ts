@@ -1,7 +1,21 @@
 import { registerAs } from '@nestjs/config';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches, ValidateBy, ValidationArguments } from 'class-validator';
 import { EnvBoolean, EnvInt } from '../config';
 import { validateEnv } from '../config';
+
+/** The key must be greater than `other` when `other` is set (not 0). */
+function GreaterThanKey(other: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'greaterThanKey',
+    validator: {
+      validate: (value: unknown, args: ValidationArguments) => {
+        const bound = (args.object as Record<string, unknown>)[other];
+        return typeof value === 'number' && (typeof bound !== 'number' || value > bound);
+      },
+      defaultMessage: () => `$property must be greater than ${other}`,
+    },
+  });
+}
 
 /** Env keys of the database connection and its pool (see the README's pool mapping). */
 export class DatabaseEnv {
@@ -19,7 +33,10 @@ export class DatabaseEnv {
   @EnvInt(0, 1000)
   DATABASE__POOL_MAX_OVERFLOW = 10;
 
-  /** Seconds a request waits for a free connection before it gets 503 + Retry-After. */
+  /**
+   * Seconds a request waits for a free connection before it gets 503 + Retry-After; also bounds
+   * opening a new connection (pg uses one `connectionTimeoutMillis` for both).
+   */
   @EnvInt(1, 600)
   DATABASE__POOL_TIMEOUT = 5;
 
@@ -34,6 +51,15 @@ export class DatabaseEnv {
   /** Server-side `statement_timeout` for every connection, in ms (0 = none). */
   @EnvInt(0, 3600000)
   DATABASE__STATEMENT_TIMEOUT_MS = 30000;
+
+  /**
+   * Client-side bound on every query (pg `query_timeout`), in ms: a server that does not answer
+   * at all (frozen, cut off without a reset) fails the query with 503 instead of keeping it
+   * until TCP gives up. Above `STATEMENT_TIMEOUT_MS`, so the server's own cancel normally wins.
+   */
+  @EnvInt(100, 3600000)
+  @GreaterThanKey('DATABASE__STATEMENT_TIMEOUT_MS')
+  DATABASE__QUERY_TIMEOUT_MS = 32000;
 
   /** Queries slower than this are logged as slow (ms; pool wait is not counted). */
   @EnvInt(1, 3600000)
@@ -74,6 +100,7 @@ export const databaseConfig = registerAs('database', () => {
       warmup: env.DATABASE__POOL_WARMUP,
     },
     statementTimeoutMs: env.DATABASE__STATEMENT_TIMEOUT_MS,
+    queryTimeoutMs: env.DATABASE__QUERY_TIMEOUT_MS,
     slowQueryMs: env.DATABASE__SLOW_QUERY_MS,
     runMigrations: env.DATABASE__RUN_MIGRATIONS,
     expectedInstances: env.DATABASE__EXPECTED_INSTANCES,
