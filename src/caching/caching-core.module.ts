@@ -24,14 +24,21 @@ export const APP_CACHE_L2 = 'caching:app-l2';
   providers: [
     {
       provide: CACHE_REDIS_CLIENTS,
-      inject: [redisConfig.KEY],
-      useFactory: (redis: ConfigType<typeof redisConfig>) =>
-        createCacheClients(redis.url, redis.poolSize),
+      inject: [redisConfig.KEY, cachingConfig.KEY],
+      // The cache bounds each call with its own timeout: the connection's must not be shorter.
+      useFactory: (
+        redis: ConfigType<typeof redisConfig>,
+        config: ConfigType<typeof cachingConfig>,
+      ) =>
+        createCacheClients({
+          ...redis,
+          commandTimeoutMs: Math.max(redis.commandTimeoutMs, config.redisTimeoutMs),
+        }),
     },
     {
       provide: CACHE_LOOKUP_READER,
       inject: [redisConfig.KEY],
-      useFactory: (redis: ConfigType<typeof redisConfig>) => createLookupReader(redis.url),
+      useFactory: (redis: ConfigType<typeof redisConfig>) => createLookupReader(redis),
     },
     // A factory, not useValue: each app instance (and test app) counts on its own.
     { provide: CacheStats, useFactory: () => new CacheStats() },

@@ -22,10 +22,42 @@ export class RedisEnv {
     message: '$property must be 1-64 characters of letters, digits, colon, dash or underscore',
   })
   REDIS__KEY_PREFIX = 'agentic';
+
+  /**
+   * Longest a Redis command of the cache tier (count cache, app cache, health PING) may take before
+   * it fails and the caller goes on without Redis. The response cache's hit path keeps its own,
+   * tighter `CACHING__REDIS_TIMEOUT_MS` in front of it.
+   */
+  @EnvInt(5, 10000)
+  REDIS__COMMAND_TIMEOUT_MS = 100;
+
+  /**
+   * Command timeout of the queues' command connection (enqueue, task lookup, Bull's bookkeeping);
+   * longer than the cache tier's because Bull's scripts may legitimately run for a while. Blocking
+   * connections (BRPOPLPUSH) never get one.
+   */
+  @EnvInt(50, 60000)
+  REDIS__QUEUE_COMMAND_TIMEOUT_MS = 1000;
+
+  /** Longest a connection attempt may take before it counts as failed (and a reconnect is scheduled). */
+  @EnvInt(50, 60000)
+  REDIS__CONNECT_TIMEOUT_MS = 1000;
+
+  /** Cap of the jittered exponential backoff between reconnect attempts while Redis is down. */
+  @EnvInt(50, 60000)
+  REDIS__MAX_RECONNECT_DELAY_MS = 2000;
 }
 
 /** Typed `redis` namespace. */
 export const redisConfig = registerAs('redis', () => {
   const env = validateEnv(RedisEnv, process.env);
-  return { url: env.REDIS__URL, poolSize: env.REDIS__POOL_SIZE, keyPrefix: env.REDIS__KEY_PREFIX };
+  return {
+    url: env.REDIS__URL,
+    poolSize: env.REDIS__POOL_SIZE,
+    keyPrefix: env.REDIS__KEY_PREFIX,
+    commandTimeoutMs: env.REDIS__COMMAND_TIMEOUT_MS,
+    queueCommandTimeoutMs: env.REDIS__QUEUE_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: env.REDIS__CONNECT_TIMEOUT_MS,
+    maxReconnectDelayMs: env.REDIS__MAX_RECONNECT_DELAY_MS,
+  };
 });

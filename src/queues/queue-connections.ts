@@ -1,38 +1,66 @@
 import { Logger } from '@nestjs/common';
-import Redis, { RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import {
+  closeRedisClients,
+  createRedisClient,
+  RedisErrorLog,
+  type RedisConnectionSettings,
+} from '../redis';
 
 /** Bull's connection roles: commands, pub/sub, and one blocking connection per worker queue. */
 export type ConnectionType = 'client' | 'subscriber' | 'bclient';
 
-const logger = new Logger('QueueConnections');
-const MAX_RECONNECT_DELAY_MS = 2000;
+/** The queues' connection settings: the `redis` namespace (its queue command timeout is used). */
+export type QueueRedisSettings = Omit<RedisConnectionSettings, 'commandTimeoutMs'> & {
+  queueCommandTimeoutMs: number;
+};
+
+/** Defaults of `REDIS__*` for the URL-only constructor. */
+const DEFAULTS = { queueCommandTimeoutMs: 1000, connectTimeoutMs: 1000, maxReconnectDelayMs: 2000 };
 
 /**
  * The one Redis connection set of a process for every Bull queue (Bull's `createClient`):
  * all queues share one command client and one subscriber; each processing queue adds its own
  * blocking client (Bull needs it for BRPOPLPUSH). A queue per request, which opened thousands
  * of connections (OptimalBits/bull#1453), cannot happen. Closed once at shutdown.
+ *
+ * Built by the Redis factory: every command of the command client is bounded by
+ * `REDIS__QUEUE_COMMAND_TIMEOUT_MS`, so an enqueue or a task lookup while Redis is down or paused
+ * fails within it (503) instead of waiting; the blocking client has no command timeout.
  */
 export class QueueConnections {
   private client?: Redis;
   private subscriber?: Redis;
   private readonly blocking = new Set<Redis>();
-  private failing = false;
+  private readonly settings: RedisConnectionSettings;
+  private readonly log = new RedisErrorLog('Queue', new Logger('QueueConnections'));
 
-  constructor(private readonly url: string) {}
+  /** `settings`: the `redis` config namespace (a bare URL uses the `REDIS__*` defaults). */
+  constructor(settings: string | (QueueRedisSettings & { url: string })) {
+    const resolved = typeof settings === 'string' ? { ...DEFAULTS, url: settings } : settings;
+    this.settings = {
+      url: resolved.url,
+      commandTimeoutMs: resolved.queueCommandTimeoutMs,
+      connectTimeoutMs: resolved.connectTimeoutMs,
+      maxReconnectDelayMs: resolved.maxReconnectDelayMs,
+    };
+  }
 
   /** Bull's `createClient(type)`. */
   create(type: ConnectionType): Redis {
     if (type === 'client') {
-      // Fail a command after one reconnect instead of waiting for Redis forever.
-      return (this.client ??= this.open({ maxRetriesPerRequest: 1 }));
+      // Bull sends its first commands before the socket is up, and a command lost to a dropped
+      // connection is better sent again after the reconnect: both wait in the offline queue,
+      // where the command timeout still bounds them.
+      return (this.client ??= createRedisClient('command', this.settings, this.log, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: true,
+      }));
     }
-    // Bull refuses ready checks and per-request retries on these two (MISSING_REDIS_OPTS).
-    const options = { maxRetriesPerRequest: null, enableReadyCheck: false };
     if (type === 'subscriber') {
-      return (this.subscriber ??= this.open(options));
+      return (this.subscriber ??= createRedisClient('subscriber', this.settings, this.log));
     }
-    const blocking = this.open(options);
+    const blocking = createRedisClient('blocking', this.settings, this.log);
     this.blocking.add(blocking);
     return blocking;
   }
@@ -48,37 +76,8 @@ export class QueueConnections {
       blocking.disconnect();
     }
     this.blocking.clear();
-    const open = [this.client, this.subscriber].filter(
-      (client): client is Redis => client !== undefined && client.status !== 'end',
+    await closeRedisClients(
+      [this.client, this.subscriber].filter((client): client is Redis => client !== undefined),
     );
-    await Promise.all(
-      open.map((client) =>
-        client.quit().then(
-          () => undefined,
-          () => client.disconnect(),
-        ),
-      ),
-    );
-  }
-
-  private open(options: RedisOptions): Redis {
-    const client = new Redis(this.url, {
-      ...options,
-      retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
-    });
-    // Logged once per outage, by error code only (the URL may hold a password).
-    client.on('error', (error: Error & { code?: string }) => {
-      if (!this.failing) {
-        logger.warn(`Queue Redis unavailable (${error.code ?? error.name}); reconnecting`);
-      }
-      this.failing = true;
-    });
-    client.on('ready', () => {
-      if (this.failing) {
-        logger.log('Queue Redis connection restored');
-      }
-      this.failing = false;
-    });
-    return client;
   }
 }

@@ -2,3 +2,14 @@ export { RedisModule } from './redis.module';
 export { InjectRedis } from './redis.decorator';
 export { REDIS_CLIENT } from './redis.constants';
 export { RedisHealthIndicator } from './redis.health';
+export {
+  closeRedisClients,
+  createRedisClient,
+  reconnectDelay,
+  redisClientOptions,
+  type RedisClientExtras,
+  type RedisConnectionSettings,
+  type RedisRole,
+} from './redis-client.factory';
+export { RedisErrorLog } from './redis-error-log';
+export { createRedisLookupReader, type RedisLookupReader } from './redis-lookup-reader';

@@ -1,47 +1,129 @@
-import type { LoggerService } from '@nestjs/common';
-import Redis from 'ioredis';
-import {
-  REDIS_CONNECT_TIMEOUT_MS,
-  REDIS_ERROR_LOG_INTERVAL_MS,
-  REDIS_MAX_RECONNECT_DELAY_MS,
-} from './redis.constants';
+import Redis, { type RedisOptions } from 'ioredis';
+import type { RedisErrorLog } from './redis-error-log';
+import { REDIS_QUIT_TIMEOUT_MS, REDIS_RECONNECT_BASE_DELAY_MS } from './redis.constants';
 
-/** Delay before reconnect attempt `attempt` (1-based): linear backoff, capped. */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(attempt * 200, REDIS_MAX_RECONNECT_DELAY_MS);
+/**
+ * What a connection is for:
+ * - `command`: request-path commands. Bounded by the command timeout, no offline queue, no retry:
+ *   while Redis is down or paused a call fails within the timeout and the caller goes on without it.
+ * - `subscriber`: pub/sub. Its SUBSCRIBE waits for the connection (offline queue on, no timeout) and
+ *   ioredis subscribes again after each reconnect.
+ * - `blocking`: Bull's BRPOPLPUSH connection. Never a command timeout (the command blocks on purpose).
+ *
+ * `subscriber` and `blocking` have no ready check and no per-request retry limit, as Bull requires.
+ */
+export type RedisRole = 'command' | 'subscriber' | 'blocking';
+
+/** What every connection needs from `REDIS__*` (the `redis` config namespace fits). */
+export interface RedisConnectionSettings {
+  url: string;
+  /** Per-command timeout of `command` connections (`REDIS__COMMAND_TIMEOUT_MS`). */
+  commandTimeoutMs: number;
+  /** `REDIS__CONNECT_TIMEOUT_MS` */
+  connectTimeoutMs: number;
+  /** Cap of the reconnect backoff (`REDIS__MAX_RECONNECT_DELAY_MS`). */
+  maxReconnectDelayMs: number;
 }
 
 /**
- * Builds the shared client so that it fails fast while Redis is down (no offline queue, one
- * retry per command) and keeps reconnecting in the background. Errors are logged once per
- * outage and then at most every {@link REDIS_ERROR_LOG_INTERVAL_MS}, by error code only: the
- * URL (and so the password) never reaches a log line.
+ * Delay before reconnect attempt `attempt` (1-based): exponential from 50 ms, capped, with "equal
+ * jitter" (between half and all of it) so a fleet that lost Redis together does not come back in
+ * lockstep.
  */
-export function createRedisClient(url: string, logger: LoggerService): Redis {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: reconnectDelay,
+export function reconnectDelay(
+  attempt: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(capMs, REDIS_RECONNECT_BASE_DELAY_MS * 2 ** Math.min(attempt - 1, 20));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** The ioredis options of a role (see {@link RedisRole}). */
+export function redisClientOptions(
+  role: RedisRole,
+  settings: RedisConnectionSettings,
+): RedisOptions {
+  const common: RedisOptions = {
+    connectTimeout: settings.connectTimeoutMs,
+    retryStrategy: (attempt: number) => reconnectDelay(attempt, settings.maxReconnectDelayMs),
+  };
+  if (role === 'command') {
+    return {
+      ...common,
+      commandTimeout: settings.commandTimeoutMs,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    };
+  }
+  return { ...common, maxRetriesPerRequest: null, enableReadyCheck: false };
+}
+
+/** Options a caller may add to its role's: connection timing and the role's guarantees are fixed. */
+export type RedisClientExtras = Pick<
+  RedisOptions,
+  'lazyConnect' | 'enableAutoPipelining' | 'maxRetriesPerRequest' | 'enableOfflineQueue'
+>;
+
+/**
+ * The one way this service opens an ioredis connection: the role's options (timeouts, offline
+ * queue, reconnect policy) and the error log of its connection set. The URL (and so any password)
+ * never reaches a log line.
+ *
+ * @example
+ * ```ts
+ * const client = createRedisClient('command', config, new RedisErrorLog('Cache', logger), {
+ *   lazyConnect: true,
+ * });
+ * ```
+ */
+export function createRedisClient(
+  role: RedisRole,
+  settings: RedisConnectionSettings,
+  log: RedisErrorLog,
+  extras: RedisClientExtras = {},
+): Redis {
+  const options = redisClientOptions(role, settings);
+  // A subscriber or blocking connection must keep Bull's required `null`.
+  // Only a `command` connection takes these: subscriber and blocking ones keep Bull's values.
+  // (ioredis arms the command timeout before it queues a command offline, so a `command`
+  // connection that keeps its offline queue still never waits longer than the timeout.)
+  const { maxRetriesPerRequest, enableOfflineQueue, ...rest } = extras;
+  const commandOnly = role === 'command' ? { maxRetriesPerRequest, enableOfflineQueue } : {};
+  const client = new Redis(settings.url, {
+    ...options,
+    ...rest,
+    ...Object.fromEntries(Object.entries(commandOnly).filter(([, value]) => value !== undefined)),
   });
-  let lastLoggedAt = 0;
-  let failing = false;
-  client.on('error', (error: Error & { code?: string }) => {
-    const now = Date.now();
-    if (!failing || now - lastLoggedAt >= REDIS_ERROR_LOG_INTERVAL_MS) {
-      logger.warn(
-        `Redis unavailable (${error.code ?? error.name}); reconnecting in the background`,
-      );
-      lastLoggedAt = now;
-    }
-    failing = true;
-  });
-  client.on('ready', () => {
-    if (failing) {
-      logger.log('Redis connection restored');
-    }
-    failing = false;
-  });
-  return client;
+  return log.attach(client);
+}
+
+/** Whether `closing` succeeded within `ms` (false when it failed or took longer). */
+export function settlesWithin(closing: Promise<unknown>, ms: number): Promise<boolean> {
+  const closed = closing.then(
+    () => true,
+    () => false,
+  );
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref());
+  return Promise.race([closed, timeout]);
+}
+
+/**
+ * Closes connections: QUIT, bounded by `timeoutMs`, then drop the socket. A paused or dead Redis
+ * never holds a shutdown longer than that.
+ */
+export async function closeRedisClients(
+  clients: Iterable<Redis>,
+  timeoutMs = REDIS_QUIT_TIMEOUT_MS,
+): Promise<void> {
+  await Promise.all(
+    [...clients].map(async (client) => {
+      if (client.status === 'end') {
+        return;
+      }
+      if (client.status !== 'ready' || !(await settlesWithin(client.quit(), timeoutMs))) {
+        client.disconnect();
+      }
+    }),
+  );
 }

@@ -1,19 +1,19 @@
-import { Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { redisConfig } from '../config';
-import { createRedisClient } from './redis-client.factory';
-import { REDIS_CLIENT, REDIS_CONNECT_TIMEOUT_MS, REDIS_QUIT_TIMEOUT_MS } from './redis.constants';
+import { closeRedisClients, createRedisClient } from './redis-client.factory';
+import { RedisErrorLog } from './redis-error-log';
+import { REDIS_CLIENT } from './redis.constants';
 import { InjectRedis } from './redis.decorator';
 import { RedisHealthIndicator } from './redis.health';
 
-const logger = new Logger('Redis');
-
 /**
- * One shared ioredis client for app-level use (`@InjectRedis()`), built from `REDIS__URL`.
- * The app boots while Redis is down: the first connect is awaited for at most the connect
- * timeout, and the client keeps reconnecting in the background. Closed at shutdown.
+ * One shared ioredis `command` client for app-level use (`@InjectRedis()`: count cache, health),
+ * built from `REDIS__*` by the factory: every command bounded by `REDIS__COMMAND_TIMEOUT_MS`, no
+ * offline queue. The app boots while Redis is down: the first connect is awaited for at most the
+ * connect timeout, and the client keeps reconnecting in the background. Closed at shutdown.
  */
 @Module({
   imports: [TerminusModule],
@@ -21,35 +21,31 @@ const logger = new Logger('Redis');
     {
       provide: REDIS_CLIENT,
       inject: [redisConfig.KEY],
-      useFactory: (config: ConfigType<typeof redisConfig>) => createRedisClient(config.url, logger),
+      useFactory: (config: ConfigType<typeof redisConfig>) =>
+        createRedisClient('command', config, new RedisErrorLog('App', new Logger('Redis')), {
+          lazyConnect: true,
+        }),
     },
     RedisHealthIndicator,
   ],
   exports: [REDIS_CLIENT, RedisHealthIndicator],
 })
 export class RedisModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(@InjectRedis() private readonly redis: Redis) {}
+  constructor(
+    @InjectRedis() private readonly redis: Redis,
+    @Inject(redisConfig.KEY) private readonly config: ConfigType<typeof redisConfig>,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const connected = this.redis.connect().then(
       () => undefined,
-      () => undefined, // logged by the client's error listener; reconnects on its own
+      () => undefined, // logged by the client's error log; reconnects on its own
     );
-    await Promise.race([connected, sleep(REDIS_CONNECT_TIMEOUT_MS)]);
+    await Promise.race([connected, sleep(this.config.connectTimeoutMs)]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis.status === 'end') {
-      return;
-    }
-    const quit = this.redis.quit().then(
-      () => true,
-      () => false,
-    );
-    const done = await Promise.race([quit, sleep(REDIS_QUIT_TIMEOUT_MS).then(() => false)]);
-    if (!done) {
-      this.redis.disconnect();
-    }
+    await closeRedisClients([this.redis]);
   }
 }
 
