@@ -19,6 +19,7 @@ export interface CountResult {
  */
 export class Counter {
   private readonly logger = new Logger(Counter.name);
+  private lastWarnedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly config: PaginationConfig,
@@ -100,7 +101,7 @@ export class Counter {
     if (!this.cache) {
       return { total: await this.exact(filtered), strategy: 'exact', approximate: false };
     }
-    let key: string | undefined;
+    let key: string;
     try {
       const generation = await this.cache.generation(request.resource.name);
       // Keyed by the count statement itself, so scopes the route adds (an owner, a tenant) are
@@ -116,16 +117,27 @@ export class Counter {
         return { total: hit, strategy: 'cached', approximate: false };
       }
     } catch (error) {
-      // The count cache fails open: an exact count is slower but still right.
-      this.logger.warn(`count cache unavailable: ${(error as Error).message}`);
+      // The count cache fails open, to the bounded `capped` count: exact up to
+      // PAGINATION__COUNT_CAP, "N+" above it. An exact count of a large table for every list
+      // request while Redis is away would move the outage to PostgreSQL.
+      this.warnUnavailable(error as Error);
+      return this.capped(filtered);
     }
     const total = await this.exact(filtered);
-    if (key === undefined) {
-      return { total, strategy: 'exact', approximate: false };
-    }
     await this.cache.set(key, total, this.config.countCacheTtlSeconds).catch((error: Error) => {
-      this.logger.warn(`count cache unavailable: ${error.message}`);
+      this.warnUnavailable(error);
     });
     return { total, strategy: 'cached', approximate: false };
   }
+
+  /** One warning per {@link WARN_INTERVAL_MS} during an outage, not one per list request. */
+  private warnUnavailable(error: Error): void {
+    const now = Date.now();
+    if (now - this.lastWarnedAt >= WARN_INTERVAL_MS) {
+      this.lastWarnedAt = now;
+      this.logger.warn(`count cache unavailable, counting without it: ${error.message}`);
+    }
+  }
 }
+
+const WARN_INTERVAL_MS = 30_000;

@@ -5,13 +5,26 @@ import { redisConfig } from '../config';
 import { InjectRedis } from '../redis';
 import { CountCache } from './count-cache';
 
+/** How long the count cache skips Redis after a failure or a timeout (then one call tries again). */
+export const COUNT_CACHE_RETRY_AFTER_MS = 1000;
+
+/** Redis could not serve the count cache (error, timeout, or skipped after a recent failure). */
+export class CountCacheUnavailableError extends Error {
+  readonly kind = 'count-cache-unavailable' as const;
+}
+
 /**
  * Cached counts in Redis. Invalidation is O(1): each resource has a generation counter that is
  * part of every count key; a write bumps it and old keys simply expire.
+ *
+ * Fails fast: every command is bounded by the shared client's `REDIS__COMMAND_TIMEOUT_MS`, and
+ * after a failure Redis is skipped for {@link COUNT_CACHE_RETRY_AFTER_MS}, so a paused Redis costs
+ * one timeout per second, not one per list request (the caller then counts without the cache).
  */
 @Injectable()
 export class RedisCountCache implements CountCache {
   private readonly prefix: string;
+  private retryAt = 0;
 
   constructor(
     @InjectRedis() private readonly redis: Redis,
@@ -21,19 +34,32 @@ export class RedisCountCache implements CountCache {
   }
 
   async get(key: string): Promise<number | undefined> {
-    const value = await this.redis.get(`${this.prefix}:${key}`);
+    const value = await this.call((redis) => redis.get(`${this.prefix}:${key}`));
     return value === null ? undefined : Number(value);
   }
 
   async set(key: string, value: number, ttlSeconds: number): Promise<void> {
-    await this.redis.set(`${this.prefix}:${key}`, String(value), 'EX', ttlSeconds);
+    await this.call((redis) => redis.set(`${this.prefix}:${key}`, String(value), 'EX', ttlSeconds));
   }
 
   async generation(resource: string): Promise<string> {
-    return (await this.redis.get(`${this.prefix}:gen:${resource}`)) ?? '0';
+    return (await this.call((redis) => redis.get(`${this.prefix}:gen:${resource}`))) ?? '0';
   }
 
   async invalidate(resource: string): Promise<void> {
+    // Never skipped: a write must bump the generation whenever Redis can take it.
     await this.redis.incr(`${this.prefix}:gen:${resource}`);
+  }
+
+  private async call<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
+    if (Date.now() < this.retryAt) {
+      throw new CountCacheUnavailableError('count cache skipped after a recent Redis failure');
+    }
+    try {
+      return await command(this.redis);
+    } catch (error) {
+      this.retryAt = Date.now() + COUNT_CACHE_RETRY_AFTER_MS;
+      throw new CountCacheUnavailableError(`count cache Redis failed: ${(error as Error).message}`);
+    }
   }
 }

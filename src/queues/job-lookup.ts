@@ -1,4 +1,5 @@
 import Bull, { Job, JobStatus, Queue } from 'bull';
+import { QueueUnavailableError } from './errors/queue-unavailable.error';
 
 /**
  * A job's hash and its state in one round trip (Bull's `getJob` + `getState` take up to seven,
@@ -37,20 +38,31 @@ function lookupClient(queue: Queue): LookupClient {
   return client as LookupClient;
 }
 
-/** The job and its state, or null when the id is unknown or the job was removed (retention). */
+/**
+ * The job and its state, or null when the id is unknown or the job was removed (retention).
+ * @throws QueueUnavailableError (503 + Retry-After) when Redis fails or does not answer within the
+ * queue connection's command timeout (`REDIS__QUEUE_COMMAND_TIMEOUT_MS`): there is no "miss" to
+ * fall back to, and an unknown id must not be reported for a task that exists.
+ */
 export async function lookupJob(
   queue: Queue,
   id: string,
 ): Promise<{ job: Job; state: JobStatus } | null> {
   const keys = (queue as unknown as { keys: Record<string, string> }).keys;
-  const reply = await lookupClient(queue)[COMMAND](
-    queue.toKey(id),
-    keys.completed,
-    keys.failed,
-    keys.delayed,
-    keys.active,
-    id,
-  );
+  let reply: [JobStatus, string[]] | null;
+  try {
+    reply = await lookupClient(queue)[COMMAND](
+      queue.toKey(id),
+      keys.completed,
+      keys.failed,
+      keys.delayed,
+      keys.active,
+      id,
+    );
+  } catch (error) {
+    // The message names the failure only ("Command timed out", "Connection is closed").
+    throw new QueueUnavailableError(queue.name, (error as Error).message);
+  }
   if (!reply) {
     return null;
   }
