@@ -73,13 +73,14 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   private listenToBus(): void {
     const channel = cacheKeyspace(this.redis.keyPrefix).channel;
-    const subscriber = createBusSubscriber(this.redis.url);
+    const subscriber = createBusSubscriber(this.redis);
     this.subscriber = subscriber;
     let connectedBefore = false;
     subscriber.on('ready', () => {
-      // Messages sent while we were disconnected are lost: drop every L1 copy once.
+      // Messages sent while we were disconnected are lost: no L1 copy is trusted until it is
+      // revalidated (served stale meanwhile, one refresh per key), instead of dropping them all.
       if (connectedBefore) {
-        this.engine.clearL1();
+        this.engine.revalidateL1();
       }
       connectedBefore = true;
     });

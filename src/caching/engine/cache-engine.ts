@@ -50,6 +50,11 @@ export interface CacheKeyspace {
 }
 
 const LOCK_POLL_MS = 20;
+/**
+ * Most background refreshes of distrusted L1 entries (after a bus reconnect) at once; past it the
+ * stale copy is served without starting another, so a reconnect never fires every handler at once.
+ */
+export const MAX_REVALIDATIONS = 8;
 
 /**
  * The cache engine: L1 (in-process, bytes-bounded LRU) in front of L2 (Redis), versioned tags,
@@ -61,6 +66,7 @@ export class CacheEngine {
   private readonly logger = new Logger(CacheEngine.name);
   private readonly inflight = new Map<string, Promise<LoadResult<unknown>>>();
   private readonly refreshing = new Set<string>();
+  private revalidations = 0;
 
   constructor(
     private readonly l1: L1Cache,
@@ -88,7 +94,7 @@ export class CacheEngine {
   peekFresh(key: string): CacheEntry | undefined {
     const now = this.now();
     const local = this.l1.get(key, now);
-    if (local && freshness(local, now) === 'fresh') {
+    if (local && freshness(local, now) === 'fresh' && this.l1.isTrusted(key)) {
       this.stats.hits++;
       this.stats.l1Hits++;
       return local;
@@ -139,6 +145,17 @@ export class CacheEngine {
         this.stats.l2Hits++;
         return { outcome: 'HIT', entry: remote.entry };
       }
+    }
+
+    const distrusted = this.distrustedCopy(key, remote.versions, now);
+    if (distrusted) {
+      this.stats.staleHits++;
+      this.revalidate(key, tags, policy, loader, remote.versions);
+      return { outcome: 'STALE', entry: distrusted };
+    }
+
+    if (remote.entry) {
+      const state = freshness(remote.entry, now);
       if (state === 'stale') {
         this.stats.staleHits++;
         this.refreshInBackground(key, tags, policy, loader, remote.versions);
@@ -197,9 +214,19 @@ export class CacheEngine {
     message.patterns?.forEach((pattern) => this.l1.deleteMatching(globToRegExp(pattern)));
   }
 
-  /** Drops the whole L1 (after the bus reconnects, messages may have been missed). */
+  /** Drops the whole L1 at once (tests; production uses {@link revalidateL1}). */
   clearL1(): void {
     this.l1.clear();
+  }
+
+  /**
+   * After the bus reconnects, invalidations may have been missed: every L1 entry must be
+   * revalidated before it is trusted again. Each is served stale while one refresh per key runs
+   * (at most {@link MAX_REVALIDATIONS} at once), or replaced by a valid Redis copy, so hot keys do
+   * not all miss together the moment Redis returns.
+   */
+  revalidateL1(): void {
+    this.l1.distrustAll();
   }
 
   /** Redis `INFO` of the server holding L2, or undefined while it is unavailable. */
@@ -251,7 +278,12 @@ export class CacheEngine {
   ): Promise<CacheAnswer<T>> {
     // A load that finished while this request was reading L2 has stored its entry in L1 already.
     const settled = this.l1.get(key, this.now());
-    if (settled && !this.inflight.has(key) && freshness(settled, this.now()) === 'fresh') {
+    if (
+      settled &&
+      !this.inflight.has(key) &&
+      freshness(settled, this.now()) === 'fresh' &&
+      this.l1.isTrusted(key)
+    ) {
       this.stats.hits++;
       this.stats.l1Hits++;
       return { outcome: 'HIT', entry: settled };
@@ -404,6 +436,61 @@ export class CacheEngine {
     this.load(key, tags, policy, loader, versions)
       .catch((error: Error) => this.logger.warn(`background refresh failed: ${error.message}`))
       .finally(() => this.refreshing.delete(key));
+  }
+
+  /**
+   * The L1 copy of a key that awaits revalidation, when it may be served meanwhile: fresh by its
+   * TTL and not known to be invalidated. Known means Redis holds a newer version of one of its
+   * tags; an unknown version (stored without Redis, or Redis unreachable) or an older one (Redis
+   * lost its data) proves nothing, and the refresh settles it. A known-invalidated copy is dropped.
+   */
+  private distrustedCopy(
+    key: string,
+    versions: Record<string, number> | undefined,
+    now: number,
+  ): CacheEntry | undefined {
+    const local = this.l1.get(key, now);
+    if (!local || this.l1.isTrusted(key) || freshness(local, now) !== 'fresh') {
+      return undefined;
+    }
+    for (const [tag, version] of Object.entries(local.tags)) {
+      const current = versions?.[tag];
+      if (current !== undefined && version >= 0 && current > version) {
+        this.l1.delete(key);
+        return undefined;
+      }
+    }
+    return local;
+  }
+
+  /** One background refresh of a distrusted entry, within {@link MAX_REVALIDATIONS}. */
+  private revalidate<T>(
+    key: string,
+    tags: string[],
+    policy: CachePolicy,
+    loader: Loader<T>,
+    versions: Record<string, number> | undefined,
+  ): void {
+    if (this.refreshing.has(key) || this.inflight.has(key)) {
+      return;
+    }
+    if (this.revalidations >= MAX_REVALIDATIONS) {
+      return; // a later request for this key starts its refresh
+    }
+    this.revalidations++;
+    this.refreshing.add(key);
+    this.load(key, tags, policy, loader, versions)
+      .then((result) => {
+        // Not cacheable any more: the old copy must not be served again.
+        if (!result.entry && !this.l1.isTrusted(key)) {
+          this.l1.delete(key);
+        }
+      })
+      .catch((error: Error) => this.logger.warn(`revalidation failed: ${error.message}`))
+      .finally(() => {
+        this.revalidations--;
+        this.refreshing.delete(key);
+      });
   }
 
   private async publish(message: BusMessage): Promise<void> {

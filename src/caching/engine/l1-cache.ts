@@ -4,6 +4,8 @@ interface Slot {
   entry: CacheEntry;
   size: number;
   expiresAt: number;
+  /** The trust epoch the entry was stored in; older ones must be revalidated before use. */
+  epoch: number;
 }
 
 const SLOT_OVERHEAD = 256;
@@ -16,6 +18,7 @@ export class L1Cache {
   private readonly slots = new Map<string, Slot>();
   private readonly byTag = new Map<string, Set<string>>();
   private bytes = 0;
+  private epoch = 0;
   evictions = 0;
 
   constructor(
@@ -53,7 +56,7 @@ export class L1Cache {
     }
     this.delete(key);
     const lifetime = Math.min(this.maxTtlMs, entry.ttlMs + Math.max(entry.swrMs, entry.graceMs));
-    this.slots.set(key, { entry, size, expiresAt: now + lifetime });
+    this.slots.set(key, { entry, size, expiresAt: now + lifetime, epoch: this.epoch });
     this.bytes += size;
     for (const tag of Object.keys(entry.tags)) {
       let keys = this.byTag.get(tag);
@@ -70,6 +73,23 @@ export class L1Cache {
       this.delete(oldest);
       this.evictions++;
     }
+  }
+
+  /**
+   * Whether the entry under `key` was stored since the last {@link distrustAll} (false when there
+   * is none). An untrusted entry may still be served stale while it is revalidated, never as fresh.
+   */
+  isTrusted(key: string): boolean {
+    return this.slots.get(key)?.epoch === this.epoch;
+  }
+
+  /**
+   * Marks every entry as needing revalidation, in O(1): after invalidation messages may have been
+   * missed, entries are kept (served stale while one refresh per key runs) instead of all dropped
+   * at once, which made every hot key miss together.
+   */
+  distrustAll(): void {
+    this.epoch++;
   }
 
   delete(key: string): void {
