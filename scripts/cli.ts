@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { EnvValidationError } from '../src/config';
 
@@ -9,16 +8,6 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = UsageError.name;
-  }
-}
-
-/**
- * Loads `.env` from the working directory when present, the way the app does: keys already in
- * the real environment win.
- */
-export function loadDotEnv(path = '.env'): void {
-  if (existsSync(path)) {
-    process.loadEnvFile(path);
   }
 }
 

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { databaseConfig } from '../src/persistence/persistence.config';
-import { loadDotEnv, runCli } from './cli';
+import { loadDevelopmentEnv } from '../src/config';
+import { runCli } from './cli';
 import { formatCount, formatDuration, ProgressBar } from './progress';
 import { parseSeedArgs, SEED_USAGE } from './seed-args';
 import {
@@ -28,7 +29,7 @@ runCli(SEED_USAGE, async () => {
     process.stdout.write(`${SEED_USAGE}\n`);
     return;
   }
-  loadDotEnv();
+  loadDevelopmentEnv();
   const config = databaseConfig();
   // Without DATABASE__URL: the embedded server that `npm start` runs (same defaults as the app).
   const url =

@@ -9,7 +9,7 @@ const MAX_TTL_SECONDS = 31_536_000;
 
 export const TOKEN_USAGE = `Usage: npm run token -- (--sub <uuid> | --random-sub) [--role user|admin] [--ttl <seconds>]
 
-Prints a bearer JWT signed with AUTH__JWT_SECRET (from the environment or .env).
+Prints a bearer JWT signed with AUTH__JWT_SECRET (from the environment or .env.development).
   --sub <uuid>     user id put in the "sub" claim
   --random-sub     use a new random user id instead of --sub
   --role <role>    "role" claim: ${ROLES.join(' | ')} (default: user)

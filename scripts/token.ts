@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { authConfig, jwtModuleOptions, TokenService } from '../src/auth';
-import { loadDotEnv, runCli } from './cli';
+import { loadDevelopmentEnv } from '../src/config';
+import { runCli } from './cli';
 import { parseTokenArgs, TOKEN_USAGE } from './token-args';
 
 // `npm run token -- --sub <uuid> --role admin`: prints a bearer token the app accepts. It signs
@@ -15,7 +16,7 @@ runCli(TOKEN_USAGE, () => {
     process.stdout.write(`${TOKEN_USAGE}\n`);
     return;
   }
-  loadDotEnv();
+  loadDevelopmentEnv();
   const config = authConfig();
   const ttlSeconds = args.ttlSeconds ?? config.tokenTtlSeconds;
   const token = new TokenService(new JwtService(jwtModuleOptions(config)), config).sign(

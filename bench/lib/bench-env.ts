@@ -1,18 +1,16 @@
-import { existsSync } from 'node:fs';
+import { loadDevelopmentEnv } from '../../src/config';
 
 /**
- * Environment of a bench run, set before the app's config is read: `.env` when present (the real
+ * Environment of a bench run, set before the app's config is read: the development env files (the real
  * environment wins), silent logs, a Redis key prefix of its own, and migrations left to the
  * runner (it applies them before the app boots).
  */
 export function prepareBenchEnv(): void {
-  if (existsSync('.env')) {
-    process.loadEnvFile('.env');
-  }
+  loadDevelopmentEnv();
   process.env.LOG_LEVEL = 'silent';
   process.env.REDIS__KEY_PREFIX ??= 'agentic_bench';
   process.env.DATABASE__RUN_MIGRATIONS ??= 'false';
-  // Only for a clone without .env; a configured secret always wins.
+  // Only for a clone without .env.development; a configured secret always wins.
   process.env.AUTH__JWT_SECRET ??= 'bench-only-jwt-secret-0123456789abcdefghij';
   process.env.PAGINATION__CURSOR_SECRET ??= 'bench-only-cursor-secret-0123456789abcdefgh';
 }

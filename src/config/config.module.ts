@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigFactory, ConfigFactoryKeyHost, ConfigModule } from '@nestjs/config';
+import { developmentEnvFiles } from './env-files.config';
 import { validateEnvClasses } from './validate-env';
 
 /** A module's config: its typed namespace and the env class that validates it. */
@@ -10,7 +11,8 @@ export interface ModuleConfig {
 }
 
 /**
- * Global config: loads `.env` (never overriding the real environment), validates every module's
+ * Global config: loads the development env files outside production (never overriding the real
+ * environment), validates every module's
  * env class at once so a bad boot lists every bad key, and registers the typed namespaces.
  */
 @Module({})
@@ -22,7 +24,8 @@ export class AppConfigModule {
         await ConfigModule.forRoot({
           isGlobal: true,
           cache: true,
-          envFilePath: ['.env'],
+          envFilePath: developmentEnvFiles(),
+          ignoreEnvFile: developmentEnvFiles().length === 0,
           load: configs.map((config) => config.namespace),
           validate: (raw: Record<string, string | undefined>) => {
             validateEnvClasses(

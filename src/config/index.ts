@@ -1,4 +1,5 @@
 export { AppConfigModule } from './config.module';
+export { developmentEnvFiles, loadDevelopmentEnv } from './env-files.config';
 export type { ModuleConfig } from './config.module';
 export { appConfig, AppEnv } from './app.config';
 export { redisConfig, RedisEnv } from './redis.config';
