@@ -70,9 +70,35 @@ const ABUSE: Array<[string, Record<string, string | string[]>, RegExp]> = [
   ['NUL in filter value', { 'filter[name]': 'eq:a\u0000b' }, /filter\[name\]/],
   [
     'too many filters',
-    { 'filter[name]': ['eq:a', 'eq:b', 'eq:c', 'eq:d', 'eq:e', 'eq:f'] },
+    {
+      'filter[id]': 'eq:00000000-0000-0000-0000-000000000001',
+      'filter[name]': 'eq:a',
+      'filter[status]': 'eq:active',
+      'filter[score]': 'gt:1',
+      'filter[created_at]': 'gte:2026-01-01T00:00:00Z',
+      'filter[description]': 'is_null:true',
+    },
     /at most 5 filters/,
   ],
+  ['filter given twice', { 'filter[name]': ['eq:a', 'eq:b'] }, /filter\[name\] must be given once/],
+  ['bare filter value', { 'filter[name]': 'agent' }, /filter\[name\] needs operator:value/],
+  [
+    'unknown filter operator',
+    { 'filter[name]': 'regex:.*' },
+    /filter\[name\] has unknown operator regex; operators: eq, like, ilike/,
+  ],
+  ['empty filter operator', { 'filter[name]': ':agent' }, /filter\[name\] has unknown operator/],
+  ['upper-case filter operator', { 'filter[name]': 'EQ:agent' }, /filter\[name\].*operator/],
+  [
+    'SQL as filter operator',
+    { 'filter[name]': "x' OR 1=1:a" },
+    /filter\[name\] has unknown operator …/,
+  ],
+  ['page twice', { page: ['1', '2'] }, /page must be given once/],
+  ['count twice', { count: ['exact', 'none'] }, /count must be given once/],
+  ['search twice', { search: ['a', 'b'] }, /search must be given once/],
+  ['sort_order twice', { sort_order: ['asc', 'desc'] }, /sort_order must be given once/],
+  ['size and page_size', { size: '10', page_size: '10' }, /size and page_size/],
   ['malformed filter key', { filter: 'name:eq:x' }, /filter/],
   ['nested filter key', { 'filter[name][eq]': 'x' }, /filter/],
   ['filter key with brackets only', { 'filter[]': 'eq:x' }, /filter\[…\]/],
@@ -93,7 +119,11 @@ const ABUSE: Array<[string, Record<string, string | string[]>, RegExp]> = [
   ['overlong search', { search: 's'.repeat(51) }, /search/],
   ['cursor on offset route', { cursor: 'abc' }, /cursor/],
   ['page on cursor route', { page: '2' }, /page/],
+  ['cursor twice', { cursor: ['abc', 'def'] }, /cursor must be given once/],
 ];
+
+/** Inputs that run on a cursor route. */
+const ON_CURSOR_ROUTE = new Set(['page on cursor route', 'cursor twice']);
 
 const CURSOR_ABUSE: Array<[string, string, RegExp]> = [
   ['malformed cursor', 'not-a-cursor', /cursor: is malformed/],
@@ -104,9 +134,7 @@ const CURSOR_ABUSE: Array<[string, string, RegExp]> = [
 
 describe(parsePageRequest.name, () => {
   it.each(ABUSE)('should reject %s with a 400 naming the parameter', (_name, query, pattern) => {
-    expect(problemsOf(query, _name === 'page on cursor route' ? 'cursor' : 'offset')).toMatch(
-      pattern,
-    );
+    expect(problemsOf(query, ON_CURSOR_ROUTE.has(_name) ? 'cursor' : 'offset')).toMatch(pattern);
   });
 
   it.each(CURSOR_ABUSE)('should reject a %s', (_name, cursor, pattern) => {
@@ -183,7 +211,7 @@ describe(parsePageRequest.name, () => {
       'filter[status]': 'in:active,inactive',
       'filter[score]': 'between:1,10',
       'filter[created_at]': 'gte:2026-01-01T00:00:00.123456Z',
-      'filter[name]': 'agent',
+      'filter[name]': 'eq:agent',
       page: '3',
       size: '10',
     });
@@ -199,6 +227,21 @@ describe(parsePageRequest.name, () => {
       },
       { field: 'name', column: 'name', operator: 'eq', values: ['agent'] },
     ]);
+  });
+
+  it('should take the value after the first colon whole, colons included', () => {
+    const request = parse({ 'filter[name]': 'eq:12:30', 'filter[status]': 'in:active' });
+    expect(request.filters[0]).toMatchObject({ operator: 'eq', values: ['12:30'] });
+    expect(parse({ 'filter[name]': 'like:https://x*' }).filters[0]).toMatchObject({
+      operator: 'like',
+      values: ['https://x*'],
+    });
+  });
+
+  it('should list the allowed operators of the field when the operator is unknown', () => {
+    expect(problemsOf({ 'filter[status]': 'regex:.*' })).toContain(
+      'filter[status] has unknown operator regex; operators: eq, ne, in, nin',
+    );
   });
 
   it('should give the same signature for the same sort and filters in any parameter order', () => {

@@ -1,14 +1,13 @@
 import { BadRequestException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { CursorCodec } from './cursor-codec';
-import { InvalidValue, parseFieldValue } from './field-values';
-import { FilterClause, PageRequest, SortClause } from './page-request';
+import { parseFieldValue } from './field-values';
+import { parseFilters, shown } from './filter.parser';
+import { PageRequest, SortClause } from './page-request';
 import { PaginationConfig } from './pagination.config';
 import {
   COUNT_STRATEGIES,
   CountStrategy,
-  FILTER_OPERATORS,
-  FilterOperator,
   PAGINATION_PARAMS,
   SORT_ORDERS,
   SortOrder,
@@ -20,12 +19,7 @@ export type PageMode = 'offset' | 'cursor' | 'list';
 
 type RawQuery = Record<string, string | string[] | undefined>;
 
-const FILTER_KEY = /^filter\[([^\]]*)\]$/;
-const SAFE_NAME = /^[A-Za-z0-9_]{1,40}$/;
 const INTEGER = /^\d{1,9}$/;
-
-/** Names user input in an error only when it is a plain short identifier. */
-const shown = (name: string): string => (SAFE_NAME.test(name) ? name : '…');
 
 /**
  * Turns a raw query string into a PageRequest using only allow-listed fields, operators and
@@ -61,7 +55,12 @@ export function parsePageRequest(
     );
   }
 
-  const size = parseSize(single('size') ?? single('page_size'), config, problems);
+  const sizeText = single('size');
+  const pageSizeText = single('page_size');
+  if (sizeText !== undefined && pageSizeText !== undefined) {
+    problems.push('size and page_size name the same parameter; give one');
+  }
+  const size = parseSize(sizeText ?? pageSizeText, config, problems);
   const pageText = single('page');
   let page = 1;
   if (pageText !== undefined) {
@@ -86,6 +85,7 @@ export function parsePageRequest(
   const filters = parseFilters(raw, resource, config, problems);
   const search = parseSearch(single('search'), resource, config, problems);
   const count = parseCount(single('count'), resource, problems);
+  const cursorText = single('cursor');
 
   if (problems.length > 0) {
     throw new BadRequestException(problems);
@@ -94,7 +94,6 @@ export function parsePageRequest(
     .update(JSON.stringify([resource.name, sort, filters, search ?? null]))
     .digest('base64url')
     .slice(0, 22);
-  const cursorText = single('cursor');
   if (cursorText !== undefined && mode === 'offset') {
     throw new BadRequestException([
       `cursor is not accepted here${resource.cursorPath ? `; use ${resource.cursorPath}` : ''}`,
@@ -161,96 +160,6 @@ function parseSort(
     sort.push({ field: resource.primaryKey, column: pk.column, order: sortOrder });
   }
   return sort;
-}
-
-function parseFilters(
-  raw: RawQuery,
-  resource: PaginatedResource,
-  config: PaginationConfig,
-  problems: string[],
-): FilterClause[] {
-  const filters: FilterClause[] = [];
-  const keys = Object.keys(raw).filter((key) => key.startsWith('filter'));
-  for (const key of keys) {
-    const match = FILTER_KEY.exec(key);
-    if (!match) {
-      problems.push(`${shown(key)} is not a valid filter; use filter[field]=operator:value`);
-      continue;
-    }
-    const field = match[1];
-    const spec = Object.hasOwn(resource.fields, field) ? resource.fields[field] : undefined;
-    const allowed = spec?.filterable ?? [];
-    if (!spec || allowed.length === 0) {
-      const filterable = Object.keys(resource.fields).filter(
-        (name) => resource.fields[name].filterable?.length,
-      );
-      problems.push(`filter[${shown(field)}] is not filterable; allowed: ${filterable.join(', ')}`);
-      continue;
-    }
-    const rawValue = raw[key];
-    for (const expression of Array.isArray(rawValue) ? rawValue : [rawValue ?? '']) {
-      if (filters.length >= config.maxFilters) {
-        problems.push(`at most ${config.maxFilters} filters are allowed`);
-        return filters;
-      }
-      const clause = parseFilter(field, spec.column, expression, allowed, (text) =>
-        parseFieldValue(spec, text, config.maxValueLength),
-      );
-      if (typeof clause === 'string') {
-        problems.push(`filter[${field}] ${clause}`);
-      } else if (
-        (clause.operator === 'in' || clause.operator === 'nin') &&
-        clause.values.length > config.maxListLength
-      ) {
-        problems.push(`filter[${field}] lists at most ${config.maxListLength} values`);
-      } else {
-        filters.push(clause);
-      }
-    }
-  }
-  return filters;
-}
-
-function parseFilter(
-  field: string,
-  column: string,
-  expression: string,
-  allowed: readonly FilterOperator[],
-  parse: (text: string) => unknown,
-): FilterClause | string {
-  const colon = expression.indexOf(':');
-  const maybeOperator = colon > 0 ? expression.slice(0, colon) : '';
-  const operator: FilterOperator = FILTER_OPERATORS.includes(maybeOperator as FilterOperator)
-    ? (maybeOperator as FilterOperator)
-    : 'eq';
-  const text = operator === maybeOperator ? expression.slice(colon + 1) : expression;
-  if (!allowed.includes(operator)) {
-    return `does not allow operator ${operator}; allowed: ${allowed.join(', ')}`;
-  }
-  try {
-    if (operator === 'is_null') {
-      if (text !== 'true' && text !== 'false') {
-        return 'is_null takes true or false';
-      }
-      return { field, column, operator, values: [text === 'true'] };
-    }
-    if (operator === 'in' || operator === 'nin' || operator === 'between') {
-      const parts = text.split(',');
-      if (operator === 'between' && parts.length !== 2) {
-        return 'between takes two values: between:low,high';
-      }
-      if (parts.some((part) => part === '')) {
-        return `${operator} takes a comma-separated list of values`;
-      }
-      return { field, column, operator, values: parts.map(parse) };
-    }
-    return { field, column, operator, values: [parse(text)] };
-  } catch (error) {
-    if (error instanceof InvalidValue) {
-      return `value ${error.message}`;
-    }
-    throw error;
-  }
 }
 
 function parseSearch(

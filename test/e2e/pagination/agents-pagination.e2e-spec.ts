@@ -305,6 +305,52 @@ describe('Agents pagination (e2e)', () => {
     );
   });
 
+  describe('strict filter and parameter contract', () => {
+    // Raw query strings: repeated parameters must reach the server as repeats.
+    it.each([
+      [
+        'filter[name]=regex:.*',
+        'filter[name] has unknown operator regex; operators: eq, ne, in, like, ilike',
+      ],
+      [
+        'filter[name]=agent',
+        'filter[name] needs operator:value; operators: eq, ne, in, like, ilike',
+      ],
+      [
+        'filter[status]=eq:active&filter[status]=eq:archived',
+        'filter[status] must be given once; combine values with in:a,b or between:low,high',
+      ],
+      ['size=5&size=6', 'size must be given once'],
+      ['sort_by=name&sort_by=id', 'sort_by must be given once'],
+      ['page=1&page=2', 'page must be given once'],
+    ])('should answer 400 to /agents?%s naming the parameter', async (query, message) => {
+      const { result, queries } = await t.recordQueries(() =>
+        request(t.server).get(`/agents?${query}`),
+      );
+      expect(result.status).toBe(400);
+      expect(result.body.message).toContain(message);
+      expect(queries).toHaveLength(0);
+    });
+
+    it('should answer 400 to a cursor given twice', async () => {
+      const res = await request(t.server).get('/agents/cursor?cursor=a&cursor=b').expect(400);
+      expect(res.body.message).toContain('cursor must be given once');
+    });
+
+    it('should read everything after the operator as the value, colons included', async () => {
+      const name = `${uniquePrefix('colon')}:12:30`;
+      await dataSource.query(
+        `INSERT INTO agents (name, type, status) VALUES ($1, 'task', 'active')`,
+        [name],
+      );
+      const res = await request(t.server)
+        .get('/agents')
+        .query({ 'filter[name]': `eq:${name}` })
+        .expect(200);
+      expect(res.body.items.map((a: AgentItem) => a.name)).toEqual([name]);
+    });
+  });
+
   it('should document the allow-lists in OpenAPI', async () => {
     const res = await request(t.server).get('/docs-json').expect(200);
     const params: Array<{ name: string; schema?: { enum?: string[] } }> =
