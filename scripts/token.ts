@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { authConfig, jwtModuleOptions, TokenService } from '../src/auth';
 import { loadDevelopmentEnv } from '../src/config';
-import { runCli } from './cli';
+import { runCli, UsageError } from './cli';
 import { parseTokenArgs, TOKEN_USAGE } from './token-args';
 
 // `npm run token -- --sub <uuid> --role admin`: prints a bearer token the app accepts. It signs
@@ -19,6 +19,12 @@ runCli(TOKEN_USAGE, () => {
   loadDevelopmentEnv();
   const config = authConfig();
   const ttlSeconds = args.ttlSeconds ?? config.tokenTtlSeconds;
+  if (ttlSeconds > config.maxTokenTtlSeconds) {
+    // The app would answer 401 to it.
+    throw new UsageError(
+      `--ttl must not be greater than AUTH__MAX_TOKEN_TTL_S (${config.maxTokenTtlSeconds})`,
+    );
+  }
   const token = new TokenService(new JwtService(jwtModuleOptions(config)), config).sign(
     { id: args.sub, role: args.role },
     ttlSeconds,

@@ -1,6 +1,20 @@
 import { registerAs } from '@nestjs/config';
-import { IsString, MinLength } from 'class-validator';
+import { IsString, MinLength, ValidateBy, ValidationArguments } from 'class-validator';
 import { EnvInt, validateEnv } from '../config';
+
+/** The key must not be greater than `other`. */
+function AtMostKey(other: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'atMostKey',
+    validator: {
+      validate: (value: unknown, args: ValidationArguments) => {
+        const bound = (args.object as Record<string, unknown>)[other];
+        return typeof value === 'number' && (typeof bound !== 'number' || value <= bound);
+      },
+      defaultMessage: () => `$property must not be greater than ${other}`,
+    },
+  });
+}
 
 /** Env keys of bearer-token authentication. */
 export class AuthEnv {
@@ -11,9 +25,18 @@ export class AuthEnv {
 
   /** Lifetime of tokens printed by `npm run token`, in seconds. */
   @EnvInt(60, 31536000)
+  @AtMostKey('AUTH__MAX_TOKEN_TTL_S')
   AUTH__TOKEN_TTL_SECONDS = 3600;
 
-  /** Clock skew tolerated when checking `exp` and `nbf`, in seconds. */
+  /**
+   * Longest lifetime a token may declare (`exp - iat`, or `exp - now` without `iat`), in
+   * seconds; longer-lived tokens are 401. Tokens cannot be revoked, so this bounds how long a
+   * leaked one works.
+   */
+  @EnvInt(60, 31536000)
+  AUTH__MAX_TOKEN_TTL_S = 86400;
+
+  /** Clock skew tolerated when checking `exp`, `nbf` and `iat`, in seconds. */
   @EnvInt(0, 300)
   AUTH__CLOCK_TOLERANCE_SECONDS = 5;
 
@@ -31,6 +54,7 @@ export const authConfig = registerAs('auth', () => {
   return {
     jwtSecret: env.AUTH__JWT_SECRET,
     tokenTtlSeconds: env.AUTH__TOKEN_TTL_SECONDS,
+    maxTokenTtlSeconds: env.AUTH__MAX_TOKEN_TTL_S,
     clockToleranceSeconds: env.AUTH__CLOCK_TOLERANCE_SECONDS,
     verifiedTokenCacheSize: env.AUTH__VERIFIED_TOKEN_CACHE_SIZE,
   };

@@ -34,6 +34,7 @@ describe(AuthGuard.name, () => {
   const tokens = tokenService({
     jwtSecret: SECRET,
     tokenTtlSeconds: 60,
+    maxTokenTtlSeconds: 86400,
     clockToleranceSeconds: 0,
     verifiedTokenCacheSize: 100,
   });
@@ -61,6 +62,7 @@ describe(AuthGuard.name, () => {
     const other = tokenService({
       jwtSecret: 'another-secret-0123456789abcdefghijklmn',
       tokenTtlSeconds: 60,
+      maxTokenTtlSeconds: 86400,
       clockToleranceSeconds: 0,
       verifiedTokenCacheSize: 100,
     });

@@ -1,21 +1,34 @@
 import { UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { createHmac } from 'node:crypto';
 import { jwtModuleOptions } from './auth.module';
 import { TokenService } from './token.service';
 
 const USER_ID = '7d3f1c52-8a8e-4c8a-9d0e-2f1f0d7c6b5a';
 
+const MAX_TTL = 3600;
+
 function setup(verifiedTokenCacheSize = 100, clockToleranceSeconds = 0) {
   const config = {
     jwtSecret: 'unit-test-secret-0123456789abcdefghijkl',
     tokenTtlSeconds: 60,
+    maxTokenTtlSeconds: MAX_TTL,
     clockToleranceSeconds,
     verifiedTokenCacheSize,
   };
   const jwt = new JwtService(jwtModuleOptions(config));
   const fullVerify = jest.spyOn(jwt, 'verify');
-  return { tokens: new TokenService(jwt, config), fullVerify };
+  /** An HS256 token with exactly these claims (plus `sub` and `role`), signed with the app's key. */
+  const raw = (claims: Record<string, unknown>) => {
+    const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+    const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: USER_ID, role: 'user', ...claims })}`;
+    const mac = createHmac('sha256', config.jwtSecret).update(body).digest('base64url');
+    return `${body}.${mac}`;
+  };
+  return { tokens: new TokenService(jwt, config), fullVerify, raw };
 }
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe(TokenService.name, () => {
   afterEach(() => jest.restoreAllMocks());
@@ -93,5 +106,67 @@ describe(TokenService.name, () => {
     tokens.verify(token);
 
     expect(fullVerify).toHaveBeenCalledTimes(2);
+  });
+
+  describe('lifetime claims', () => {
+    it('should reject a token without exp, and never remember it', () => {
+      const { tokens, raw, fullVerify } = setup();
+      const token = raw({ iat: nowSeconds() });
+
+      expect(() => tokens.verify(token)).toThrow(
+        new UnauthorizedException('Token claim "exp" is required'),
+      );
+      expect(() => tokens.verify(token)).toThrow(UnauthorizedException);
+      expect(fullVerify).toHaveBeenCalledTimes(2);
+    });
+
+    it('should reject a token whose exp - iat exceeds the maximum lifetime', () => {
+      const { tokens, raw } = setup();
+      const iat = nowSeconds();
+
+      expect(tokens.verify(raw({ iat, exp: iat + MAX_TTL })).id).toBe(USER_ID);
+      expect(() => tokens.verify(raw({ iat, exp: iat + MAX_TTL + 1 }))).toThrow(
+        new UnauthorizedException(`Token lifetime must not exceed ${MAX_TTL} s`),
+      );
+    });
+
+    it('should measure the lifetime from now when iat is missing', () => {
+      const { tokens, raw } = setup(100, 5);
+      const now = nowSeconds();
+
+      expect(tokens.verify(raw({ exp: now + MAX_TTL })).id).toBe(USER_ID);
+      expect(() => tokens.verify(raw({ exp: now + MAX_TTL + 60 }))).toThrow(
+        new UnauthorizedException(`Token lifetime must not exceed ${MAX_TTL} s`),
+      );
+    });
+
+    it('should reject an iat in the future beyond the clock tolerance, and accept it within', () => {
+      const { tokens, raw, fullVerify } = setup(100, 5);
+      const now = nowSeconds();
+      const future = raw({ iat: now + 60, exp: now + 120 });
+
+      expect(tokens.verify(raw({ iat: now + 4, exp: now + 120 })).id).toBe(USER_ID);
+      expect(() => tokens.verify(future)).toThrow(
+        new UnauthorizedException('Token claim "iat" is in the future'),
+      );
+      expect(() => tokens.verify(future)).toThrow(UnauthorizedException);
+      expect(fullVerify).toHaveBeenCalledTimes(3);
+    });
+
+    it('should reject an iat that is not a number', () => {
+      const { tokens, raw } = setup();
+
+      expect(() => tokens.verify(raw({ iat: 'yesterday', exp: nowSeconds() + 60 }))).toThrow(
+        new UnauthorizedException('Token claim "iat" must be a number'),
+      );
+    });
+
+    it('should accept its own tokens signed with the maximum lifetime', () => {
+      const { tokens } = setup();
+
+      expect(tokens.verify(tokens.sign({ id: USER_ID, role: 'admin' }, MAX_TTL)).role).toBe(
+        'admin',
+      );
+    });
   });
 });
