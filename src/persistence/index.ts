@@ -8,3 +8,4 @@ export { DatabaseUnavailableError } from './errors/database-unavailable.error';
 export { copyRows, insertRowsChunked } from './batch-writer';
 export type { BatchColumn } from './batch-writer';
 export { databaseConfig, DatabaseEnv } from './persistence.config';
+export { SchemaHealthIndicator } from './schema.health';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseErrorFilter } from './database-error.filter';
@@ -11,6 +12,7 @@ import { PersistenceCoreModule } from './persistence-core.module';
 import { QueryObserver } from './query-observer';
 import { databaseConfig } from './persistence.config';
 import { QueryTimingSubscriber } from './query-timing.subscriber';
+import { SchemaHealthIndicator } from './schema.health';
 import { SqlLogger } from './sql.logger';
 
 /**
@@ -20,6 +22,7 @@ import { SqlLogger } from './sql.logger';
 @Module({
   imports: [
     PersistenceCoreModule,
+    TerminusModule,
     TypeOrmModule.forRootAsync({
       imports: [PersistenceCoreModule],
       inject: [databaseConfig.KEY, EmbeddedDatabase, QueryObserver],
@@ -42,8 +45,9 @@ import { SqlLogger } from './sql.logger';
   providers: [
     DatabasePool,
     QueryTimingSubscriber,
+    SchemaHealthIndicator,
     { provide: APP_FILTER, useClass: DatabaseErrorFilter },
   ],
-  exports: [PersistenceCoreModule, DatabasePool],
+  exports: [PersistenceCoreModule, DatabasePool, SchemaHealthIndicator],
 })
 export class PersistenceModule {}

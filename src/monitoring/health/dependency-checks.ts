@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { SchemaHealthIndicator } from '../../persistence';
 import { RedisHealthIndicator } from '../../redis';
 import { DatabaseHealthIndicator } from './database.health';
 import { CheckOutcome, ReadinessRegistry } from './readiness.registry';
@@ -10,12 +11,16 @@ export function toOutcome(result: HealthIndicatorResult, key: string): CheckOutc
   return { up: status === 'up', details };
 }
 
-/** Registers the readiness checks of the dependencies monitoring itself knows: PostgreSQL, Redis. */
+/**
+ * Registers the readiness checks of the dependencies monitoring itself knows: PostgreSQL, its
+ * schema (newest migration applied; in the `database` group) and Redis.
+ */
 @Injectable()
 export class DependencyChecks implements OnModuleInit {
   constructor(
     private readonly registry: ReadinessRegistry,
     private readonly database: DatabaseHealthIndicator,
+    private readonly schema: SchemaHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
@@ -23,6 +28,11 @@ export class DependencyChecks implements OnModuleInit {
     this.registry.register({
       name: 'database',
       check: async () => toOutcome(await this.database.isHealthy('database'), 'database'),
+    });
+    this.registry.register({
+      name: 'schema',
+      group: 'database',
+      check: async () => toOutcome(await this.schema.isHealthy('schema'), 'schema'),
     });
     this.registry.register({
       name: 'redis',

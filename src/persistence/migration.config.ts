@@ -1,0 +1,32 @@
+import { registerAs } from '@nestjs/config';
+import { EnvInt, validateEnv } from '../config';
+
+/** Env keys of the migration entry point (`node dist/migrate.js`); the app does not read them. */
+export class MigrationEnv {
+  /**
+   * Time the whole run may take (connect, lock, every pending migration), in ms; then it exits 1
+   * and PostgreSQL rolls back the migration in progress with its connection. Also the statement
+   * timeout of the migrations (an index build may outlast the app's `STATEMENT_TIMEOUT_MS`).
+   */
+  @EnvInt(1000, 86400000)
+  DATABASE__MIGRATIONS_TIMEOUT_MS = 600000;
+
+  /**
+   * PostgreSQL `lock_timeout` of the migration statements, in ms (0 = none). A DDL statement that
+   * waits for a table lock queues every app query on that table behind it: failing fast (the Job
+   * retries) beats stalling the live service.
+   */
+  @EnvInt(0, 3600000)
+  DATABASE__MIGRATIONS_LOCK_TIMEOUT_MS = 10000;
+}
+
+/** Typed `migration` namespace, read by the migration entry point only. */
+export const migrationConfig = registerAs('migration', () => {
+  const env = validateEnv(MigrationEnv, process.env);
+  return {
+    timeoutMs: env.DATABASE__MIGRATIONS_TIMEOUT_MS,
+    lockTimeoutMs: env.DATABASE__MIGRATIONS_LOCK_TIMEOUT_MS,
+  };
+});
+
+export type MigrationConfig = ReturnType<typeof migrationConfig>;
