@@ -10,7 +10,6 @@ import {
   Post,
   Put,
 } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -23,7 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, Public, type Principal } from '../auth';
-import { LARGE_BODY } from '../bootstrap';
+import { BodyLimit } from '../bootstrap';
 import { CacheResponse, type CacheResponseOptions, InvalidateCache } from '../caching';
 import { type CursorPage, type Page, type PageRequest, PageQuery, Paginated } from '../pagination';
 import { SNAPSHOT_SIZE } from './agents-snapshot';
@@ -102,7 +101,7 @@ export class AgentsController {
   @Post('batch')
   @InvalidateCache({ events: ['agent_created'] })
   @ApiOperation({ summary: 'Create up to 100,000 agents in one transaction' })
-  @RouteConfig({ [LARGE_BODY]: true })
+  @BodyLimit('batch')
   @ApiBody({ type: [BatchCreateAgentItemDto], description: `1 to ${MAX_BATCH_CREATE} agents` })
   @ApiCreatedResponse({ type: BatchCreatedResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid items, named by index; nothing was written' })
@@ -119,7 +118,7 @@ export class AgentsController {
   // Drops every agent entry: a batch may touch any agent.
   @InvalidateCache({ tags: ['agents'] })
   @ApiOperation({ summary: 'Update up to 10,000 agents with one statement' })
-  @RouteConfig({ [LARGE_BODY]: true })
+  @BodyLimit('batch')
   @ApiBody({ type: [BatchUpdateAgentItemDto], description: `1 to ${MAX_BATCH_UPDATE} changes` })
   @ApiOkResponse({ type: BatchUpdatedResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid or duplicate items, named by index' })

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { BadRequestException, PipeTransform, Type } from '@nestjs/common';
 import { validateSync, ValidationError, ValidatorOptions } from 'class-validator';
+import { findOversizedArrays } from '../bootstrap';
 
 /** Most problems one 400 lists; the client fixes these and resubmits. */
 const MAX_PROBLEMS = 20;
@@ -53,6 +54,12 @@ export class BatchBodyPipe<T extends object> implements PipeTransform<unknown, P
       const raw: unknown = body[index];
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
         problems.push(`[${index}] must be an object`);
+        continue;
+      }
+      // Declared array sizes first: element rules would otherwise walk an oversized array.
+      const oversized = findOversizedArrays(this.itemType, raw, `[${index}].`);
+      if (oversized.length > 0) {
+        problems.push(...oversized);
         continue;
       }
       const item = Object.setPrototypeOf(raw, this.itemType.prototype as object) as T;

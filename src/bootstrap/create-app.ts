@@ -5,6 +5,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { appConfig, performanceConfig } from '../config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging';
+import { BODY_LIMIT, BodyLimitValue } from './body-limit.decorator';
+import { applyHttpTimeouts } from './http-timeouts';
+import { registerJsonBodyParser } from './json-body.parser';
+import { registerLingeringClose } from './lingering-close';
 import { setupOpenApi } from './openapi';
 import { createValidationPipe } from './validation.pipe';
 
@@ -16,8 +20,8 @@ function optional<T>(app: NestFastifyApplication, token: string | symbol): T | u
   }
 }
 
-/** Route config flag (`@RouteConfig({ largeBody: true })`) for routes that take batch bodies. */
-export const LARGE_BODY = 'largeBody';
+/** How long a refused upload is read and dropped so its client can read the refusal. */
+const LINGER_MS = 2000;
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -29,7 +33,8 @@ export interface CreateAppOptions {
 
 /**
  * Creates the Fastify-based Nest app with everything the HTTP surface needs: request ids,
- * body limits (a larger one for batch routes), validation and OpenAPI. Signals are handled by
+ * JSON-only bodies (415 otherwise) with a depth limit, per-route body limits (`@BodyLimit`),
+ * request/header timeouts, validation and OpenAPI. Signals are handled by
  * `GracefulShutdown` (see main.ts); tests call `app.close()`.
  * Shared by `main.ts` and the e2e tests so both run the same app.
  */
@@ -47,6 +52,8 @@ export async function createApp(
     bufferLogs: options.bufferLogs ?? true,
     // Let boot errors reach the caller (main prints them; tests assert on them).
     abortOnError: false,
+    // Nest's parsers (JSON and form bodies) are replaced by registerJsonBodyParser below.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
@@ -56,13 +63,16 @@ export async function createApp(
   if (performance) {
     app.getHttpServer().maxConnections = performance.workerConnections;
   }
+  applyHttpTimeouts(app.getHttpServer(), config);
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify, { maxDepth: config.jsonMaxDepth });
+  registerLingeringClose(fastify, LINGER_MS);
   fastify.addHook('onRoute', (route) => {
-    const routeConfig = route.config as Record<string, unknown> | undefined;
-    route.bodyLimit = routeConfig?.[LARGE_BODY]
-      ? config.batchBodyLimitBytes
-      : config.bodyLimitBytes;
+    const declared = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT] as
+      BodyLimitValue | undefined;
+    route.bodyLimit =
+      declared === 'batch' ? config.batchBodyLimitBytes : (declared ?? config.bodyLimitBytes);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

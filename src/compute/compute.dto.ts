@@ -1,14 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsNumber,
-  IsUUID,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsUUID, Max, Min } from 'class-validator';
+import { IsNumberArray } from '../bootstrap';
 import { JOB_STATES, type JobInfo, type JobState } from '../queues';
 import { MAX_ABS_VALUE, MAX_ITERATIONS, MAX_NUMBERS } from './compute.constants';
 
@@ -23,9 +15,8 @@ export class ComputeRequestDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_NUMBERS)
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
-  @Min(-MAX_ABS_VALUE, { each: true })
-  @Max(MAX_ABS_VALUE, { each: true })
+  // One loop over the array, not three class-validator rules per element (0.3 s at 100k).
+  @IsNumberArray(-MAX_ABS_VALUE, MAX_ABS_VALUE)
   numbers: number[];
 
   @ApiProperty({ minimum: 1, maximum: MAX_ITERATIONS, description: 'Rounds of the SHA-256 chain' })

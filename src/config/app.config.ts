@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { EnvInt, EnvOneOf } from './env.decorators';
+import { EnvValidationError } from './env-validation.error';
 import { validateEnv } from './validate-env';
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -23,18 +24,48 @@ export class AppEnv {
   @EnvOneOf(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
-  /** Largest request body accepted by ordinary routes, in MiB. */
+  /** Largest request body of routes that declare no `@BodyLimit`, in MiB. */
   @EnvInt(1, 64)
   HTTP__BODY_LIMIT_MB = 1;
 
-  /** Largest request body accepted by batch routes (`POST|PUT /agents/batch`), in MiB. */
+  /**
+   * Largest request body of batch routes (`@BodyLimit('batch')`: `POST|PUT /agents/batch`), in MiB.
+   * 16 MiB holds 100,000 agents of ~160 bytes; a larger body is refused (413) from its
+   * Content-Length before a byte of it is read.
+   */
   @EnvInt(1, 512)
-  HTTP__BATCH_BODY_LIMIT_MB = 32;
+  HTTP__BATCH_BODY_LIMIT_MB = 16;
+
+  /** Deepest nesting of arrays and objects a JSON body may have; deeper is a 400. */
+  @EnvInt(2, 1000)
+  HTTP__JSON_MAX_DEPTH = 64;
+
+  /** Time a client gets to send the request headers; then the connection is closed (408). */
+  @EnvInt(100, 600000)
+  HTTP__HEADERS_TIMEOUT_MS = 10000;
+
+  /**
+   * Time a client gets to send the whole request, headers and body; then the connection is
+   * closed (408). Bounds slow or stalled uploads before authentication runs. Not the time the
+   * handler may take.
+   */
+  @EnvInt(100, 3600000)
+  HTTP__REQUEST_TIMEOUT_MS = 30000;
+
+  /** Time an idle keep-alive connection stays open; above the load balancer's idle timeout. */
+  @EnvInt(100, 3600000)
+  HTTP__KEEP_ALIVE_TIMEOUT_MS = 72000;
 }
 
 /** Typed `app` namespace. */
 export const appConfig = registerAs('app', () => {
   const env = validateEnv(AppEnv, process.env);
+  if (env.HTTP__HEADERS_TIMEOUT_MS > env.HTTP__REQUEST_TIMEOUT_MS) {
+    // Node refuses a headers timeout above the request timeout.
+    throw new EnvValidationError([
+      'HTTP__HEADERS_TIMEOUT_MS: must not be greater than HTTP__REQUEST_TIMEOUT_MS',
+    ]);
+  }
   return {
     env: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
@@ -43,5 +74,9 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.HTTP__BODY_LIMIT_MB * 1024 * 1024,
     batchBodyLimitBytes: env.HTTP__BATCH_BODY_LIMIT_MB * 1024 * 1024,
+    jsonMaxDepth: env.HTTP__JSON_MAX_DEPTH,
+    headersTimeoutMs: env.HTTP__HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HTTP__REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.HTTP__KEEP_ALIVE_TIMEOUT_MS,
   };
 });

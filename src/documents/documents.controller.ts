@@ -11,7 +11,6 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -25,9 +24,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, type Principal } from '../auth';
-import { LARGE_BODY } from '../bootstrap';
+import { BodyLimit } from '../bootstrap';
 import { type CursorPage, type Page, type PageRequest, PageQuery, Paginated } from '../pagination';
-import { DOCUMENT_STATUSES, type DocumentStatus } from './document.constants';
+import {
+  DOCUMENT_CONTENT_MAX_BYTES,
+  DOCUMENT_STATUSES,
+  type DocumentStatus,
+} from './document.constants';
 import { CreateDocumentDto, DocumentIdParams, UpdateDocumentDto } from './document.dto';
 import { DocumentResponseDto, DocumentSummaryResponseDto } from './document-response.dto';
 import { DOCUMENTS_PAGINATION } from './documents.pagination';
@@ -40,6 +43,8 @@ import {
 import { DocumentProcessingService } from './document-processing.service';
 
 const NOT_FOUND = 'Unknown document, or not yours';
+// The content at its UTF-8 maximum with room for JSON escapes (\n, \") plus the title: ~10 MiB.
+const DOCUMENT_BODY_LIMIT = DOCUMENT_CONTENT_MAX_BYTES * 2 + 64 * 1024;
 const INVALID = 'Invalid id, query or body; the message names the field';
 const INVALID_PAGE = 'Unknown field, operator or value, or a bad cursor, named in the message';
 
@@ -144,13 +149,12 @@ export class DocumentsController {
     return this.documents.get(id, principal);
   }
 
-  // Content may be up to 5 MiB, above the default body limit.
-  @RouteConfig({ [LARGE_BODY]: true })
+  @BodyLimit(DOCUMENT_BODY_LIMIT)
   @Post()
   @ApiOperation({ summary: 'Upload a document' })
   @ApiBadRequestResponse({ description: INVALID })
   @ApiCreatedResponse({ type: DocumentResponseDto })
-  @ApiPayloadTooLargeResponse({ description: 'Body above the batch body limit' })
+  @ApiPayloadTooLargeResponse({ description: 'Body above ~10 MiB (content over 5 MiB)' })
   create(
     @Body() dto: CreateDocumentDto,
     @CurrentUser() principal: Principal,
@@ -158,13 +162,13 @@ export class DocumentsController {
     return this.documents.create(dto, principal);
   }
 
-  @RouteConfig({ [LARGE_BODY]: true })
+  @BodyLimit(DOCUMENT_BODY_LIMIT)
   @Put(':id')
   @ApiOperation({ summary: 'Edit a document' })
   @ApiBadRequestResponse({ description: INVALID })
   @ApiOkResponse({ type: DocumentResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  @ApiPayloadTooLargeResponse({ description: 'Body above the batch body limit' })
+  @ApiPayloadTooLargeResponse({ description: 'Body above ~10 MiB (content over 5 MiB)' })
   update(
     @Param() { id }: DocumentIdParams,
     @Body() dto: UpdateDocumentDto,
