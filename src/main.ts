@@ -8,9 +8,11 @@ import { GracefulShutdown } from './monitoring';
 async function bootstrap(): Promise<void> {
   const app = await createApp(await AppModule.forRoot());
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
-  await app.listen({ port: config.port, host: config.host });
   // Readiness 503 at once, drain, then close (instead of Nest's immediate enableShutdownHooks).
-  GracefulShutdown.forApp(app).listen();
+  // Built before listen: it follows every connection to close only idle ones at the end.
+  const shutdown = GracefulShutdown.forApp(app);
+  await app.listen({ port: config.port, host: config.host });
+  shutdown.listen();
 }
 
 bootstrap().catch((error: unknown) => {

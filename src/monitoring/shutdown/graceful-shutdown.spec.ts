@@ -46,6 +46,25 @@ describe(GracefulShutdown.name, () => {
     expect(steps).toEqual(['stop accepting', 'close', 'exit 0']);
   });
 
+  it('should let the loop settle after the drain, before it stops accepting', async () => {
+    const settled: Array<() => void> = [];
+    const { steps, shutdown } = setup({
+      drainMs: 0,
+      settle: (maxWaitMs) => {
+        steps.push(`settle ${maxWaitMs}`);
+        return new Promise<void>((resolve) => settled.push(resolve));
+      },
+    });
+
+    const done = shutdown.shutdown('SIGTERM');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(steps).toEqual(['settle 2500']);
+
+    settled[0]();
+    await done;
+    expect(steps).toEqual(['settle 2500', 'stop accepting', 'close', 'exit 0']);
+  });
+
   it('should exit 1 when closing outlives the timeout', async () => {
     const { steps, shutdown } = setup({
       drainMs: 0,

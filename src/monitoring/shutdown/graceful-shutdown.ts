@@ -3,7 +3,9 @@ import type { ConfigType } from '@nestjs/config';
 import type { Server } from 'node:http';
 import { ShutdownState } from '../health/lifecycle-state';
 import { monitoringConfig } from '../monitoring.config';
+import { ConnectionTracker } from './connection-tracker';
 import { stopAcceptingAndDrain } from './http-drain';
+import { waitForSettledLoop } from './loop-settle';
 
 /** What GracefulShutdown needs; `GracefulShutdown.forApp(app)` builds it from the app. */
 export interface GracefulShutdownOptions {
@@ -11,6 +13,11 @@ export interface GracefulShutdownOptions {
   stopAccepting: (timeoutMs: number) => Promise<boolean>;
   /** Closes the app: the HTTP server, then every shutdown hook (queues, Redis, the pool). */
   close: () => Promise<void>;
+  /**
+   * Waits (at most the given ms) for the event loop to be responsive before the listener
+   * closes. @default resolves at once
+   */
+  settle?: (maxWaitMs: number) => Promise<unknown>;
   state: ShutdownState;
   /** ms to keep serving after the signal (readiness 503) so load balancers drop the instance. */
   drainMs: number;
@@ -25,15 +32,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * The shutdown sequence that replaces Nest's `enableShutdownHooks()`. On the first SIGTERM or
- * SIGINT: readiness turns 503 at once (liveness stays 200); the server keeps serving for the
- * drain time; then it stops accepting, waits for in-flight requests, and closes the app
- * (queues, Redis, the pool), all bounded by the timeout; exit 0 when everything finished in
- * time, 1 otherwise. A second signal exits 1 at once.
+ * SIGINT: readiness turns 503 at once (liveness stays 200) and every response carries
+ * `Connection: close`; the server keeps serving for the drain time; once the event loop has
+ * settled it stops accepting, waits for in-flight requests (closing only connections that are
+ * really idle), and closes the app (queues, Redis, the pool), all bounded by the timeout;
+ * exit 0 when everything finished in time, 1 otherwise. A second signal exits 1 at once.
  *
  * @example
  * ```ts
+ * const shutdown = GracefulShutdown.forApp(app); // before listen: it follows every connection
  * await app.listen({ port });
- * GracefulShutdown.forApp(app).listen();
+ * shutdown.listen();
  * ```
  * @publicApi
  */
@@ -47,13 +56,18 @@ export class GracefulShutdown {
     this.logger = options.logger ?? new Logger(GracefulShutdown.name);
   }
 
-  /** Builds the sequence from the app's HTTP server, monitoring config and shutdown state. */
+  /**
+   * Builds the sequence from the app's HTTP server, monitoring config and shutdown state.
+   * Call it before `listen()`: it starts following the server's connections.
+   */
   static forApp(app: INestApplication): GracefulShutdown {
     const config = app.get<ConfigType<typeof monitoringConfig>>(monitoringConfig.KEY);
     const server = app.getHttpServer() as Server;
+    const connections = new ConnectionTracker(server);
     return new GracefulShutdown({
-      stopAccepting: (timeoutMs) => stopAcceptingAndDrain(server, timeoutMs),
+      stopAccepting: (timeoutMs) => stopAcceptingAndDrain(server, connections, timeoutMs),
       close: () => app.close(),
+      settle: waitForSettledLoop,
       state: app.get(ShutdownState),
       drainMs: config.shutdownDrainMs,
       timeoutMs: config.shutdownTimeoutMs,
@@ -80,10 +94,13 @@ export class GracefulShutdown {
     state.markShuttingDown();
     this.logger.log(`${signal} received: readiness is 503, draining for ${drainMs} ms`);
     await sleep(drainMs);
+    const deadline = Date.now() + timeoutMs;
+    // Connections the kernel accepted but a busy loop did not yet are reset when the listener
+    // closes: let the loop catch up first (a quarter of the timeout at most).
+    await this.options.settle?.(timeoutMs / 4);
     this.logger.log('Drain finished: closing the HTTP listener');
     state.markClosing();
-    const deadline = Date.now() + timeoutMs;
-    const drained = await this.options.stopAccepting(timeoutMs);
+    const drained = await this.options.stopAccepting(Math.max(0, deadline - Date.now()));
     if (!drained) {
       this.logger.warn('In-flight requests did not finish in time; closing anyway');
     }

@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { ShutdownState } from '../health/lifecycle-state';
 
 /**
- * Once the listener has stopped accepting, every response carries `Connection: close`, so a
- * keep-alive client finishes its request here and opens its next connection elsewhere instead
- * of reusing a socket that is about to close.
+ * From the shutdown signal on (the whole drain), every response carries `Connection: close`,
+ * so a keep-alive client finishes its request here and opens its next connection (which the
+ * load balancer, seeing readiness 503, sends elsewhere) instead of reusing a socket that is
+ * about to close. The server closes the socket after the response: no race with a request.
  */
 @Injectable()
 export class ShutdownConnectionHook implements OnModuleInit {
@@ -18,7 +19,7 @@ export class ShutdownConnectionHook implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onSend', (_request, reply, payload, done) => {
-      if (this.state.closing) {
+      if (this.state.shuttingDown) {
         void reply.header('Connection', 'close');
       }
       done(null, payload);
