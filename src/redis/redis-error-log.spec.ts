@@ -1,4 +1,4 @@
-import { RedisErrorLog } from './redis-error-log';
+import { RedisErrorLog, type RedisEventSource } from './redis-error-log';
 
 function connectError(): Error & { code: string } {
   return Object.assign(new Error('connect ECONNREFUSED redis://:s3cret@10.0.0.7:6379'), {
@@ -62,7 +62,7 @@ describe(RedisErrorLog.name, () => {
     const source = {
       on: (event: string, listener: (arg?: unknown) => void) => (listeners[event] = listener),
     };
-    log.attach(source);
+    log.attach(source as unknown as RedisEventSource);
 
     listeners.error(connectError());
     listeners.ready();

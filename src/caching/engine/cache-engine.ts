@@ -103,6 +103,28 @@ export class CacheEngine {
   }
 
   /**
+   * A distrusted L1 copy (see {@link revalidateL1}) that may be served stale right away, without
+   * Redis or the handler: one whose refresh is already running, or any while the most
+   * revalidations run. Otherwise undefined, and the request goes the full way ({@link getOrLoad}),
+   * which checks the copy against Redis and starts its refresh. So after a reconnect about one
+   * request per key pays the full path, not every request until its key is refreshed.
+   */
+  peekRevalidating(key: string): CacheEntry | undefined {
+    const now = this.now();
+    const local = this.l1.get(key, now);
+    if (
+      !local ||
+      this.l1.isTrusted(key) ||
+      freshness(local, now) !== 'fresh' ||
+      !(this.refreshing.has(key) || this.revalidations >= MAX_REVALIDATIONS)
+    ) {
+      return undefined;
+    }
+    this.stats.staleHits++;
+    return local;
+  }
+
+  /**
    * A fresh, valid entry from L2 (copied into L1 and counted as a hit), or undefined without
    * counting anything: the caller then goes the full way (handler, single-flight) which counts.
    */

@@ -170,11 +170,22 @@ export function registerFastPath(
       route.keys.set(memoKey, built);
     }
     const { key, tags } = built;
-    const entry = cache.engine.peekFresh(key) ?? (await cache.engine.peekL2Fresh(key, tags));
+    const engine = cache.engine;
+    let entry = engine.peekFresh(key);
+    let outcome: 'HIT' | 'STALE' = 'HIT';
+    if (!entry) {
+      // After a bus reconnect: a copy whose refresh is under way is served stale from here.
+      entry = engine.peekRevalidating(key);
+      if (entry) {
+        outcome = 'STALE';
+      } else {
+        entry = await engine.peekL2Fresh(key, tags);
+      }
+    }
     if (!entry) {
       return;
     }
-    markOutcome(reply, 'HIT', cache.xCacheHeader);
-    return reply.send(writeEntry(request, reply, entry, route.options, cache.engine.stats));
+    markOutcome(reply, outcome, cache.xCacheHeader);
+    return reply.send(writeEntry(request, reply, entry, route.options, engine.stats));
   });
 }

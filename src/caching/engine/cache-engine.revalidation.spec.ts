@@ -1,0 +1,143 @@
+import { CacheEngine, type LoadResult, MAX_REVALIDATIONS } from './cache-engine';
+import type { CacheEntry } from './cache-entry';
+import { CacheStats } from './cache-stats';
+import { cacheKeyspace } from './keyspace';
+import { L1Cache } from './l1-cache';
+import { L2Unavailable, type RedisL2 } from './redis-l2';
+
+const NOW = 1_000_000;
+const keyspace = cacheKeyspace('test');
+
+function entryOf(body: string, tags: Record<string, number>): CacheEntry {
+  return {
+    body: Buffer.from(body),
+    status: 200,
+    contentType: 'application/json',
+    etag: `"${body}"`,
+    createdAt: NOW,
+    ttlMs: 60_000,
+    swrMs: 0,
+    graceMs: 0,
+    tags,
+  };
+}
+
+/** An L2 that holds no entries and answers tag versions from `versions`. */
+function emptyL2(versions: Record<string, number>): RedisL2 {
+  return {
+    lookup: (_key: string, tagKeys: string[]) =>
+      Promise.resolve({
+        raw: null,
+        versions: tagKeys.map((tagKey) => versions[tagKey.split(':').pop()!] ?? 0),
+      }),
+    write: () => Promise.resolve(),
+    publish: () => Promise.resolve(),
+    breaker: { state: 'closed' },
+  } as unknown as RedisL2;
+}
+
+const policy = { compress: false, compressionThreshold: 0, lock: false };
+
+describe(`${CacheEngine.name} revalidation after a bus reconnect`, () => {
+  let l1: L1Cache;
+  let engine: CacheEngine;
+  let versions: Record<string, number>;
+
+  beforeEach(() => {
+    l1 = new L1Cache(1024 * 1024, 60_000);
+    versions = { agents: 2 };
+    engine = new CacheEngine(
+      l1,
+      emptyL2(versions),
+      keyspace,
+      new CacheStats(),
+      1024 * 1024,
+      () => NOW,
+    );
+  });
+
+  /** A loader that resolves when `release` is called, counting its calls. */
+  function slowLoader(body: string) {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const loader = jest.fn(async (): Promise<LoadResult<unknown>> => {
+      await gate;
+      return { entry: entryOf(body, { agents: 2 }) };
+    });
+    return { loader, release };
+  }
+
+  it('should stop trusting L1 entries but keep them, served stale while one refresh per key runs', async () => {
+    l1.set('k', entryOf('old', { agents: 2 }), NOW);
+    engine.revalidateL1();
+    const { loader, release } = slowLoader('new');
+
+    expect(engine.peekFresh('k')).toBeUndefined();
+    expect(engine.peekRevalidating('k')).toBeUndefined(); // nobody refreshes it yet
+    const first = await engine.getOrLoad('k', ['agents'], policy, loader);
+    const second = await engine.getOrLoad('k', ['agents'], policy, loader);
+
+    expect(first).toMatchObject({ outcome: 'STALE', entry: { etag: '"old"' } });
+    expect(second).toMatchObject({ outcome: 'STALE', entry: { etag: '"old"' } });
+    expect(engine.peekRevalidating('k')?.etag).toBe('"old"');
+    expect(loader).toHaveBeenCalledTimes(1);
+
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(engine.peekFresh('k')?.etag).toBe('"new"');
+  });
+
+  it('should drop a copy whose tag Redis shows as bumped since, and load it', async () => {
+    l1.set('k', entryOf('old', { agents: 1 }), NOW);
+    engine.revalidateL1();
+    const loader = jest.fn(() => Promise.resolve({ entry: entryOf('new', { agents: 2 }) }));
+
+    const answer = await engine.getOrLoad('k', ['agents'], policy, loader);
+
+    expect(answer).toMatchObject({ outcome: 'MISS', entry: { etag: '"new"' } });
+  });
+
+  it('should serve a copy stored without Redis (unknown versions) stale while it is refreshed', async () => {
+    l1.set('k', entryOf('old', { agents: -1 }), NOW);
+    engine.revalidateL1();
+    const { loader, release } = slowLoader('new');
+
+    const answer = await engine.getOrLoad('k', ['agents'], policy, loader);
+
+    expect(answer.outcome).toBe('STALE');
+    release();
+  });
+
+  it(`should run at most ${MAX_REVALIDATIONS} refreshes at once, serving the others stale meanwhile`, async () => {
+    const keys = Array.from({ length: MAX_REVALIDATIONS + 4 }, (_, index) => `k${index}`);
+    keys.forEach((key) => l1.set(key, entryOf(key, { agents: 2 }), NOW));
+    engine.revalidateL1();
+    const { loader, release } = slowLoader('new');
+
+    const answers = await Promise.all(
+      keys.map((key) => engine.getOrLoad(key, ['agents'], policy, loader)),
+    );
+
+    expect(answers.every((answer) => answer.outcome === 'STALE')).toBe(true);
+    expect(loader).toHaveBeenCalledTimes(MAX_REVALIDATIONS);
+    // While the slots are full, every distrusted copy is served from the fast path.
+    expect(engine.peekRevalidating(keys[keys.length - 1])?.etag).toBe(`"${keys[keys.length - 1]}"`);
+    release();
+  });
+
+  it('should still answer from L1 when Redis is unavailable during the revalidation', async () => {
+    const down = {
+      ...emptyL2(versions),
+      lookup: () => Promise.reject(new L2Unavailable('down')),
+    } as unknown as RedisL2;
+    engine = new CacheEngine(l1, down, keyspace, new CacheStats(), 1024 * 1024, () => NOW);
+    l1.set('k', entryOf('old', { agents: 2 }), NOW);
+    engine.revalidateL1();
+    const { loader, release } = slowLoader('new');
+
+    const answer = await engine.getOrLoad('k', ['agents'], policy, loader);
+
+    expect(answer.outcome).toBe('STALE');
+    release();
+  });
+});
