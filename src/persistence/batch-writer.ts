@@ -23,7 +23,9 @@ const COPY_WHERE = /COPY [^,]+, line (\d+)(?:, column ([^:\s]+))?/;
  * are escaped); anything else is wrapped like TypeORM wraps query errors.
  */
 function copyError(error: unknown, sql: string, rowCount: number): Error {
-  const driverError = error instanceof Error ? error : new Error(String(error));
+  // Not instanceof: socket errors may come from another realm (Jest).
+  const driverError =
+    typeof error === 'object' && error !== null ? (error as Error) : new Error(String(error));
   const where = (driverError as { where?: unknown }).where;
   const match = typeof where === 'string' ? COPY_WHERE.exec(where) : null;
   const line = match ? Number(match[1]) : 0;

@@ -84,7 +84,7 @@ export class DatabaseErrorFilter extends BaseExceptionFilter {
         : fault;
     }
     const driverError = (exception as QueryFailedError & { driverError?: unknown }).driverError;
-    if (exception instanceof QueryFailedError && driverError instanceof Error) {
+    if (exception instanceof QueryFailedError && driverError) {
       return this.map(driverError);
     }
     return classifyDriverError(exception);

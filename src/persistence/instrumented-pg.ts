@@ -33,7 +33,7 @@ const query = pg.Client.prototype.query as unknown as QueryFn;
  */
 function boundedQuery(this: pg.Client, ...args: unknown[]): unknown {
   const dropOnTimeout = (error: unknown): void => {
-    if (error instanceof Error && error.message === QUERY_READ_TIMEOUT) {
+    if ((error as { message?: unknown } | undefined)?.message === QUERY_READ_TIMEOUT) {
       (
         this as unknown as { connection: { stream: { destroy(): void } } }
       ).connection.stream.destroy();
@@ -47,8 +47,8 @@ function boundedQuery(this: pg.Client, ...args: unknown[]): unknown {
     };
   }
   const result = query.apply(this, args);
-  if (result instanceof Promise) {
-    result.catch(dropOnTimeout);
+  if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+    (result as Promise<unknown>).catch(dropOnTimeout);
   } else if (result instanceof EventEmitter) {
     // A submittable (COPY stream): pg reports the timeout through its 'error' event.
     result.once('error', dropOnTimeout);

@@ -83,10 +83,11 @@ export const QUERY_READ_TIMEOUT = 'Query read timeout';
  * own connection errors) into an HTTP answer; `undefined` when it is not a known fault (a bug).
  */
 export function classifyDriverError(error: unknown): DatabaseFault | undefined {
-  if (!(error instanceof Error)) {
+  // Duck-typed: Node's socket errors come from another realm under Jest (instanceof fails).
+  if (typeof error !== 'object' || error === null || !('message' in error)) {
     return undefined;
   }
-  const code = (error as { code?: unknown }).code;
+  const { code, message } = error as { code?: unknown; message: unknown };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) {
       return DATABASE_UNAVAILABLE;
@@ -97,10 +98,10 @@ export function classifyDriverError(error: unknown): DatabaseFault | undefined {
       return known;
     }
   }
-  if (error.message === QUERY_READ_TIMEOUT) {
+  if (message === QUERY_READ_TIMEOUT) {
     return unavailable('The database did not answer in time', 5);
   }
-  if (CONNECTION_LOST.test(error.message)) {
+  if (typeof message === 'string' && CONNECTION_LOST.test(message)) {
     return DATABASE_UNAVAILABLE;
   }
   return undefined;
