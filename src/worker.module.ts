@@ -5,14 +5,14 @@ import { ComputeModule } from './compute';
 import { AppConfigModule } from './config';
 import { DocumentsModule } from './documents';
 import { LoggingModule } from './logging';
-import { MonitoringCoreModule } from './monitoring';
+import { WorkerMonitoringModule } from './monitoring';
 import { PersistenceModule } from './persistence';
 import { QueuesModule } from './queues';
 
 /**
  * The worker process (`npm run start:worker`): the queues with their `@Task` handlers (compute,
  * documents) and what those need (database, cache invalidation), without HTTP. Same config
- * validation as the API.
+ * validation as the API. Probes and `/metrics` on `MONITORING__WORKER_PORT`.
  */
 @Module({})
 export class WorkerModule {
@@ -23,7 +23,7 @@ export class WorkerModule {
         await AppConfigModule.forRoot(MODULE_CONFIGS),
         LoggingModule,
         PersistenceModule,
-        MonitoringCoreModule,
+        WorkerMonitoringModule,
         CachingModule.forRoot({}),
         QueuesModule.forRoot(),
         ComputeModule,

@@ -12,3 +12,4 @@ export { PerformanceStatsRegistry } from './stats/performance-stats.registry';
 export type { PerformanceSection } from './stats/performance-stats.registry';
 export { GracefulShutdown } from './shutdown/graceful-shutdown';
 export type { GracefulShutdownOptions } from './shutdown/graceful-shutdown';
+export { WorkerMonitoringModule } from './worker/worker-monitoring.module';

@@ -25,6 +25,14 @@ export class MonitoringEnv {
   @MinLength(16)
   MONITORING__METRICS_TOKEN?: string;
 
+  /**
+   * Port of the worker process's own HTTP listener (`npm run start:worker`): `/health/live`,
+   * `/health/ready`, `/health/startup` and `/metrics`, on `HOST`. 0 = no listener. The API
+   * process ignores it (it serves the same routes on `PORT`).
+   */
+  @EnvInt(0, 65535)
+  MONITORING__WORKER_PORT = 3001;
+
   /** Groups whose outage makes /health/ready 503 (comma list, or `none`); others only degrade it. */
   @Matches(GROUP_LIST, {
     message: `$property must be "none" or a comma list of ${READINESS_GROUPS.join(', ')}`,
@@ -72,6 +80,7 @@ export const monitoringConfig = registerAs('monitoring', () => {
     enabled: env.MONITORING__ENABLED,
     metricsEnabled: env.MONITORING__METRICS_ENABLED,
     metricsToken: env.MONITORING__METRICS_TOKEN,
+    workerPort: env.MONITORING__WORKER_PORT,
     readinessRequired: parseRequiredGroups(env.MONITORING__READINESS_REQUIRED),
     checkTimeoutMs: env.MONITORING__CHECK_TIMEOUT_MS,
     eventLoopLagMs: env.MONITORING__EVENT_LOOP_LAG_MS,
