@@ -92,12 +92,6 @@ export class TemplateResponseDto {
   updated_at: string;
 }
 
-/** Body of `GET /templates`. */
-export class TemplateListResponseDto {
-  @ApiProperty({ type: [TemplateResponseDto] })
-  items: TemplateResponseDto[];
-}
-
 /** Maps an entity to its wire form. */
 export function toTemplateResponse(template: TemplateEntity): TemplateResponseDto {
   return {

@@ -11,13 +11,14 @@ import {
 } from '@nestjs/swagger';
 import { Public, Roles } from '../auth';
 import { CacheResponse, InvalidateCache } from '../caching';
+import { type Page, type PageRequest, PageQuery, Paginated } from '../pagination';
 import {
   CreateTemplateDto,
   TemplateIdParams,
-  TemplateListResponseDto,
   TemplateResponseDto,
   UpdateTemplateDto,
 } from './template.dto';
+import { TEMPLATES_PAGINATION } from './templates.pagination';
 import { TemplatesService } from './templates.service';
 
 const INVALID = 'Invalid id, query or body; the message names the field';
@@ -31,10 +32,11 @@ export class TemplatesController {
   @Public()
   @Get()
   @CacheResponse({ ttl: 3600, keyPrefix: 'templates', tags: ['templates'], scope: 'public' })
-  @ApiOperation({ summary: 'List all templates' })
-  @ApiOkResponse({ type: TemplateListResponseDto })
-  list(): Promise<TemplateListResponseDto> {
-    return this.templates.list();
+  @ApiOperation({ summary: 'List templates (offset pages, by name unless sort_by says otherwise)' })
+  @Paginated(TEMPLATES_PAGINATION, TemplateResponseDto)
+  @ApiBadRequestResponse({ description: 'Unknown field, operator or value, named in the message' })
+  list(@PageQuery(TEMPLATES_PAGINATION) page: PageRequest): Promise<Page<TemplateResponseDto>> {
+    return this.templates.list(page);
   }
 
   @Public()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryDeepPartialEntity, Repository } from 'typeorm';
+import { QueryDeepPartialEntity, Repository, SelectQueryBuilder } from 'typeorm';
 import { TemplateEntity } from './template.entity';
 
 /** Fields a caller may set on a template. */
@@ -16,9 +16,9 @@ export class TemplatesRepository {
     @InjectRepository(TemplateEntity) private readonly repo: Repository<TemplateEntity>,
   ) {}
 
-  /** Every template, ordered by name (the table is small: no paging). */
-  findAll(): Promise<TemplateEntity[]> {
-    return this.repo.find({ order: { name: 'ASC' } });
+  /** The root query of template lists; the paginator adds filters, order and bounds. */
+  listQuery(): SelectQueryBuilder<TemplateEntity> {
+    return this.repo.createQueryBuilder('template');
   }
 
   findById(id: string): Promise<TemplateEntity | null> {

@@ -1,5 +1,6 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import type { Paginator } from '../pagination';
 import type { TemplatesRepository } from './templates.repository';
 import { TemplatesService } from './templates.service';
 
@@ -13,13 +14,13 @@ describe(TemplatesService.name, () => {
 
   beforeEach(() => {
     repository = {
-      findAll: jest.fn(),
+      listQuery: jest.fn(),
       findById: jest.fn(),
       insert: jest.fn(),
       update: jest.fn(),
       delete: jest.fn(),
     } as unknown as jest.Mocked<TemplatesRepository>;
-    service = new TemplatesService(repository);
+    service = new TemplatesService(repository, {} as Paginator);
   });
 
   it('should turn a unique violation into a 409 naming the field', async () => {

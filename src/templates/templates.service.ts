@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { mapPage, type Page, type PageRequest, Paginator } from '../pagination';
 import {
   CreateTemplateDto,
-  TemplateListResponseDto,
   TemplateResponseDto,
   toTemplateResponse,
   UpdateTemplateDto,
@@ -14,12 +14,17 @@ const UNIQUE_VIOLATION = '23505';
 /** Agent templates: public reads, admin-only writes, unique names. */
 @Injectable()
 export class TemplatesService {
-  constructor(private readonly templates: TemplatesRepository) {}
+  constructor(
+    private readonly templates: TemplatesRepository,
+    private readonly paginator: Paginator,
+  ) {}
 
-  /** All templates by name, in one SELECT (cheap enough to sit behind a long cache TTL). */
-  async list(): Promise<TemplateListResponseDto> {
-    const templates = await this.templates.findAll();
-    return { items: templates.map(toTemplateResponse) };
+  /** A page of templates (by name unless `sort_by` says otherwise); one SELECT when it is short. */
+  async list(request: PageRequest): Promise<Page<TemplateResponseDto>> {
+    return mapPage(
+      await this.paginator.paginate(this.templates.listQuery(), request),
+      toTemplateResponse,
+    );
   }
 
   /** @throws NotFoundException for an unknown id. */

@@ -22,8 +22,10 @@ import {
 } from '@nestjs/swagger';
 import { Public, Roles } from '../auth';
 import { InvalidateCache } from '../caching';
+import { type Page, type PageRequest, PageQuery, Paginated } from '../pagination';
 import { CreateToolDto, UpdateToolDto } from './dto/create-tool.dto';
-import { ToolListResponseDto, ToolResponseDto } from './dto/tool-response.dto';
+import { ToolResponseDto } from './dto/tool-response.dto';
+import { TOOLS_PAGINATION } from './tools.pagination';
 import { ToolsService } from './tools.service';
 
 /** The tool catalogue: anyone reads it, admins curate it. */
@@ -34,10 +36,11 @@ export class ToolsController {
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'List tools by name (at most 500)' })
-  @ApiOkResponse({ type: ToolListResponseDto, description: 'At most 500 tools, by name' })
-  list(): Promise<ToolListResponseDto> {
-    return this.tools.list();
+  @ApiOperation({ summary: 'List tools (offset pages, by name unless sort_by says otherwise)' })
+  @Paginated(TOOLS_PAGINATION, ToolResponseDto)
+  @ApiBadRequestResponse({ description: 'Unknown field, operator or value, named in the message' })
+  list(@PageQuery(TOOLS_PAGINATION) page: PageRequest): Promise<Page<ToolResponseDto>> {
+    return this.tools.list(page);
   }
 
   @Public()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { In, Repository, SelectQueryBuilder, type QueryDeepPartialEntity } from 'typeorm';
 import { ToolEntity } from './tool.entity';
 
 /** Writable columns of a tool. */
@@ -15,8 +15,9 @@ const asValues = (values: ToolPatch): QueryDeepPartialEntity<ToolEntity> =>
 export class ToolsRepository {
   constructor(@InjectRepository(ToolEntity) private readonly tools: Repository<ToolEntity>) {}
 
-  findAll(limit: number): Promise<ToolEntity[]> {
-    return this.tools.find({ order: { name: 'ASC' }, take: limit });
+  /** The root query of tool lists; the paginator adds filters, order and bounds. */
+  listQuery(): SelectQueryBuilder<ToolEntity> {
+    return this.tools.createQueryBuilder('tool');
   }
 
   findById(id: string): Promise<ToolEntity | null> {

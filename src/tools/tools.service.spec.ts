@@ -1,28 +1,55 @@
 import { NotFoundException } from '@nestjs/common';
+import type { PageRequest, Paginator } from '../pagination';
+import type { ToolEntity } from './tool.entity';
 import { ToolsRepository } from './tools.repository';
 import { ToolsService } from './tools.service';
 
 describe(ToolsService.name, () => {
   let repository: jest.Mocked<
-    Pick<ToolsRepository, 'findById' | 'findExistingIds' | 'update' | 'delete' | 'findAll'>
+    Pick<ToolsRepository, 'findById' | 'findExistingIds' | 'update' | 'delete' | 'listQuery'>
   >;
+  let paginator: jest.Mocked<Pick<Paginator, 'paginate'>>;
   let service: ToolsService;
+  const query = { alias: 'tool' };
 
   beforeEach(() => {
     repository = {
-      findAll: jest.fn().mockResolvedValue([]),
+      listQuery: jest.fn().mockReturnValue(query),
       findById: jest.fn().mockResolvedValue(null),
       findExistingIds: jest.fn().mockResolvedValue(['a']),
       update: jest.fn().mockResolvedValue(false),
       delete: jest.fn().mockResolvedValue(false),
     };
-    service = new ToolsService(repository as unknown as ToolsRepository);
+    paginator = { paginate: jest.fn() };
+    service = new ToolsService(
+      repository as unknown as ToolsRepository,
+      paginator as unknown as Paginator,
+    );
   });
 
-  it('should cap the list at 500 tools', async () => {
-    await service.list();
+  it('should page the list through the paginator and map rows to responses', async () => {
+    const request = { size: 20 } as PageRequest;
+    const row = {
+      id: 'a',
+      name: 'search',
+      description: null,
+      kind: 'function',
+      config: {},
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    } as ToolEntity;
+    const metadata = { page: 1, size: 20 };
+    paginator.paginate.mockResolvedValue({ items: [row], metadata } as never);
 
-    expect(repository.findAll).toHaveBeenCalledWith(500);
+    const page = await service.list(request);
+
+    expect(paginator.paginate).toHaveBeenCalledWith(query, request);
+    expect(page).toEqual({
+      items: [
+        expect.objectContaining({ id: 'a', created_at: new Date(0), updated_at: new Date(0) }),
+      ],
+      metadata,
+    });
   });
 
   it('should answer 404 for unknown tools', async () => {

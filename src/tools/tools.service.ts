@@ -1,19 +1,20 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { mapPage, type Page, type PageRequest, Paginator } from '../pagination';
 import { CreateToolDto, UpdateToolDto } from './dto/create-tool.dto';
-import { ToolListResponseDto, ToolResponseDto, toToolResponse } from './dto/tool-response.dto';
+import { ToolResponseDto, toToolResponse } from './dto/tool-response.dto';
 import { ToolPatch, ToolsRepository } from './tools.repository';
-
-/** Most tools `GET /tools` returns; the catalogue is small and curated by admins. */
-export const TOOL_LIST_LIMIT = 500;
 
 /** The tool catalogue: public reads, admin writes. */
 @Injectable()
 export class ToolsService {
-  constructor(private readonly tools: ToolsRepository) {}
+  constructor(
+    private readonly tools: ToolsRepository,
+    private readonly paginator: Paginator,
+  ) {}
 
-  async list(): Promise<ToolListResponseDto> {
-    const tools = await this.tools.findAll(TOOL_LIST_LIMIT);
-    return { items: tools.map(toToolResponse) };
+  /** A page of the catalogue (by name unless `sort_by` says otherwise). */
+  async list(request: PageRequest): Promise<Page<ToolResponseDto>> {
+    return mapPage(await this.paginator.paginate(this.tools.listQuery(), request), toToolResponse);
   }
 
   async get(id: string): Promise<ToolResponseDto> {

@@ -25,12 +25,6 @@ export class ToolResponseDto {
   updated_at: Date;
 }
 
-/** Tools, ordered by name. */
-export class ToolListResponseDto {
-  @ApiProperty({ type: [ToolResponseDto] })
-  items: ToolResponseDto[];
-}
-
 /** Maps a tool row to its response. */
 export function toToolResponse(tool: ToolEntity): ToolResponseDto {
   return {

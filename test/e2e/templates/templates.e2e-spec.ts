@@ -42,7 +42,7 @@ describe(TemplatesController.name, () => {
   describe('GET /templates', () => {
     it('should list the seeded templates without a token, ordered by name, in one SELECT', async () => {
       const { result: res, queries } = await t.recordQueries(() =>
-        request(t.server).get('/templates').expect(200),
+        request(t.server).get('/templates').query({ size: '100' }).expect(200),
       );
 
       const names = (res.body.items as { name: string }[]).map((item) => item.name);
@@ -61,6 +61,42 @@ describe(TemplatesController.name, () => {
         updated_at: expect.any(String),
       });
       expect(queries.map((query) => query.kind)).toEqual(['SELECT']);
+    });
+
+    it('should answer an offset page with metadata, like every other list', async () => {
+      const res = await request(t.server)
+        .get('/templates')
+        .query({ size: '2', 'filter[name]': 'in:Research agent,Code reviewer' })
+        .expect(200);
+
+      expect(res.body.items.map((item: { name: string }) => item.name)).toEqual([
+        'Code reviewer',
+        'Research agent',
+      ]);
+      expect(res.body.metadata).toMatchObject({
+        page: 1,
+        size: 2,
+        total: 2,
+        has_next: false,
+        count_strategy: 'exact',
+      });
+      expect(res.headers.link).toContain('rel="first"');
+    });
+
+    it.each([
+      ['size=1000000', 'size must not be greater than'],
+      ['junk=1', 'unknown query parameter(s): junk'],
+      ['filter[name]=regex:.*', 'filter[name] has unknown operator regex'],
+      ['filter[config]=eq:x', 'filter[config] is not filterable'],
+      ['count=cached', 'count must be one of exact, none'],
+      ['sort_by=config', 'sort_by must be one of'],
+    ])('should answer 400 to ?%s naming the parameter, running no SQL', async (query, message) => {
+      const { result: res, queries } = await t.recordQueries(() =>
+        request(t.server).get(`/templates?${query}`),
+      );
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body.message)).toContain(message);
+      expect(queries).toHaveLength(0);
     });
   });
 

@@ -52,20 +52,46 @@ describe(ToolsModule.name, () => {
     expect(created).toMatchObject({ kind: 'function', config: {}, description: null });
   });
 
-  it('should list tools publicly, ordered by name', async () => {
-    // Leading digits sort first in every collation, so these are within the 500 listed.
-    const prefix = `0-${randomUUID().slice(0, 8)}`;
+  it('should list tools publicly as offset pages, ordered by name', async () => {
+    const prefix = `list-${randomUUID().slice(0, 8)}`;
     for (const suffix of ['c', 'a', 'b']) {
       await createTool(buildTool({ name: `${prefix}-${suffix}` }));
     }
 
-    const res = await request(t.server).get('/tools').expect(200);
+    const first = await request(t.server)
+      .get('/tools')
+      .query({ 'filter[name]': `like:${prefix}-*`, size: '2' })
+      .expect(200);
+    const second = await request(t.server)
+      .get('/tools')
+      .query({ 'filter[name]': `like:${prefix}-*`, size: '2', page: '2' })
+      .expect(200);
 
-    expect(res.body.items.length).toBeLessThanOrEqual(500);
-    const items = res.body.items as Array<{ name: string }>;
-    const mine = items.map((item) => item.name).filter((name) => name.startsWith(prefix));
-    expect(mine).toEqual([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
+    const names = (page: { body: { items: Array<{ name: string }> } }) =>
+      page.body.items.map((item) => item.name);
+    expect(names(first)).toEqual([`${prefix}-a`, `${prefix}-b`]);
+    expect(names(second)).toEqual([`${prefix}-c`]);
+    expect(first.body.metadata).toMatchObject({ page: 1, size: 2, total: 3, has_next: true });
+    expect(first.headers.link).toContain('rel="next"');
   });
+
+  it.each([
+    ['size=1000000', 'size must not be greater than'],
+    ['limit=5', 'unknown query parameter(s): limit'],
+    ['filter[name]=regex:.*', 'filter[name] has unknown operator regex'],
+    ['filter[name]=eq:a&filter[name]=eq:b', 'filter[name] must be given once'],
+    ['sort_by=config', 'sort_by must be one of'],
+  ])(
+    'should answer 400 to GET /tools?%s naming the parameter, running no SQL',
+    async (query, message) => {
+      const { result: res, queries } = await t.recordQueries(() =>
+        request(t.server).get(`/tools?${query}`),
+      );
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body.message)).toContain(message);
+      expect(queries).toHaveLength(0);
+    },
+  );
 
   it('should answer 409 for a taken name', async () => {
     const tool = await createTool();
