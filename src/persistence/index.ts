@@ -5,6 +5,7 @@ export { DatabasePool } from './database-pool';
 export type { PoolStats } from './database-pool';
 export { PoolExhaustedError } from './errors/pool-exhausted.error';
 export { DatabaseUnavailableError } from './errors/database-unavailable.error';
+export { BatchRowError } from './errors/batch-row.error';
 export { copyRows, insertRowsChunked } from './batch-writer';
 export type { BatchColumn } from './batch-writer';
 export { databaseConfig, DatabaseEnv } from './persistence.config';
