@@ -60,10 +60,15 @@ export class TaskStatusResponseDto {
   @ApiProperty({ type: String, nullable: true, description: 'Reason of the last failed attempt' })
   error: string | null;
 
-  @ApiProperty({ description: 'Attempts made so far' })
+  @ApiProperty({
+    description:
+      'Runs started so far: 1 after a first run, +1 per failed run and per run whose worker died',
+  })
   attempts: number;
 
-  @ApiProperty()
+  @ApiProperty({
+    description: 'Runs that may fail before the task fails for good (a worker death uses none)',
+  })
   max_attempts: number;
 
   @ApiProperty({ format: 'date-time' })

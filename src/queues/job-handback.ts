@@ -3,7 +3,9 @@ import type { Queue } from 'bull';
 /**
  * Moves jobs this worker still holds from `active` back to the front of `wait` (or `paused`),
  * releasing their locks, in one atomic script. Only jobs whose lock carries this queue's token
- * move, so a job another worker re-took after a stall stays with it.
+ * move, so a job another worker re-took after a stall stays with it. The run handed back is
+ * taken off `attemptsMade` (counted when it started, see job-attempts.ts): a shutdown is neither
+ * the job's failure nor a stall, so a long job does not lose an attempt per rolling deploy.
  */
 const HAND_BACK = `
 local moved = 0
@@ -15,6 +17,10 @@ for i = 3, #ARGV do
     redis.call("DEL", lockKey)
     if redis.call("LREM", KEYS[1], 1, ARGV[i]) > 0 then
       redis.call("RPUSH", target, ARGV[i])
+      local jobKey = ARGV[1] .. ARGV[i]
+      if (tonumber(redis.call("HGET", jobKey, "attemptsMade")) or 0) > 0 then
+        redis.call("HINCRBY", jobKey, "attemptsMade", -1)
+      end
       moved = moved + 1
     end
   end

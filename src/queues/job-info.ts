@@ -24,8 +24,15 @@ export interface JobInfo<Data = unknown, Result = unknown> {
   result: Result | null;
   /** Reason of the last failure. */
   error: string | null;
-  /** Attempts made so far (a stall does not count, see `stalls`). */
+  /**
+   * Runs started so far: 1 for a job that completed on its first run, 2 for one whose worker
+   * died once before it completed. A run handed back at shutdown does not count.
+   */
   attempts: number;
+  /**
+   * Runs that may fail before the job fails for good. A stall does not use one (it has its own
+   * limit, `QUEUES__MAX_STALLED_COUNT`), so `attempts` can exceed it.
+   */
   maxAttempts: number;
   createdAt: Date;
   startedAt: Date | null;

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Job, JobOptions, Queue } from 'bull';
+import { startAttempt } from './job-attempts';
 import { handBackJobs } from './job-handback';
 import { JobInfo, toJobInfo } from './job-info';
 import { lookupJob } from './job-lookup';
@@ -83,7 +84,8 @@ export class JobQueue {
   }
 
   /**
-   * Moves a failed job back to the queue for one more attempt (Bull keeps `attemptsMade`).
+   * Moves a failed job back to the queue for one more attempt (Bull keeps `attemptsMade`, the
+   * runs so far, so the next one fails it for good again unless it completes).
    * @returns the job, null for an unknown id, or 'not_failed' when it is not in the dead list.
    */
   async retry(id: string): Promise<JobInfo | null | 'not_failed'> {
@@ -125,13 +127,17 @@ export class JobQueue {
     return [...this.running];
   }
 
-  /** Starts the local worker: `concurrency` jobs at once, any job name, through `handler`. */
+  /**
+   * Starts the local worker: `concurrency` jobs at once, any job name, through `handler`. Each
+   * run is counted when it starts (`job.attemptsMade + 1` is its number, see `startAttempt`).
+   */
   process(concurrency: number, handler: JobHandler): void {
     this.processing = true;
     void this.bull
       .process('*', concurrency, async (job: Job) => {
         this.running.add(String(job.id));
         try {
+          await startAttempt(this.bull, job);
           return await handler(job);
         } finally {
           this.running.delete(String(job.id));

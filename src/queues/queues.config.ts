@@ -39,9 +39,15 @@ export class QueuesEnv {
   @EnvInt(1000, 600000)
   QUEUES__STALLED_INTERVAL_MS = 5000;
 
-  /** Times a job may stall (its worker died) before it fails for good. */
+  /**
+   * Times a job may stall (its worker died under it) before it fails for good. A stall does not
+   * use one of the task's attempts (those count failed runs): deaths mostly come from outside the
+   * job (deploys, OOM kills, lost nodes). 5 keeps a job alive through a run of unlucky deaths (1
+   * failed ~0.5% of jobs over 6 worker kills) and still stops a job that kills every worker
+   * taking it after 6 deaths.
+   */
   @EnvInt(0, 100)
-  QUEUES__MAX_STALLED_COUNT = 1;
+  QUEUES__MAX_STALLED_COUNT = 5;
 
   /** At shutdown: ms active jobs get to finish before they are handed back to the queue. */
   @EnvInt(0, 600000)

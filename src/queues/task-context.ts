@@ -2,7 +2,7 @@
 export interface TaskContext {
   /** The job id (the task id callers poll). */
   id: string;
-  /** 1 on the first attempt. */
+  /** Number of this run: 1 on the first, +1 per failed run and per run its worker died under. */
   attempt: number;
   /** Reports progress, 0-100 (shown by `GET /compute/{id}` and bull-board). */
   progress(percent: number): Promise<void>;
