@@ -1,20 +1,27 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { documentErrorResponses, ErrorResponseDto } from './openapi-responses';
 
-/** Builds the OpenAPI document from the controllers and DTOs. */
+/**
+ * Builds the OpenAPI document from the controllers and DTOs, with every error status a route
+ * can answer (see {@link documentErrorResponses}).
+ */
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
+  documentErrorResponses(app);
   const config = new DocumentBuilder()
     .setTitle('Agentic AI Engine API')
     .setDescription(
       'Agents, tools, workflows, documents and templates of the agentic engine, with caching, ' +
-        'pagination, resilience, queues and monitoring. Routes need a bearer JWT unless marked public.',
+        'pagination, resilience, queues and monitoring. Routes need a bearer JWT unless marked public. ' +
+        'Errors are {statusCode, message, error}. Any request may also get 431 (request line or ' +
+        'headers over the server limit).',
     )
     .setVersion(version)
     .setLicense('UNLICENSED', 'https://example.invalid/license')
     .addServer('/')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
 }
 
 /** Serves the UI at `/docs` and the document at `/docs-json`. */

@@ -56,3 +56,101 @@ describe('OpenAPI document (e2e)', () => {
     );
   });
 });
+
+type Operation = { responses: Record<string, { headers?: Record<string, unknown> }> };
+type Paths = Record<string, Record<string, Operation>>;
+
+describe('OpenAPI error statuses (e2e)', () => {
+  let t: TestApp;
+  let paths: Paths;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    paths = (await request(t.server).get('/docs-json').expect(200)).body.paths as Paths;
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const statuses = (path: string, method: string) =>
+    Object.keys(paths[path][method].responses).map(Number);
+
+  it.each([
+    ['/agents/{id}', 'get', [200, 400, 404, 414, 503], [401, 403, 413, 415]],
+    ['/agents/{id}', 'put', [200, 400, 401, 403, 404, 413, 414, 415, 503], []],
+    ['/agents', 'get', [200, 400, 503], [401, 404, 413]],
+    ['/agents/batch', 'post', [201, 400, 401, 413, 415, 503], [403, 404]],
+    ['/tools', 'get', [200, 400, 503], [401]],
+    ['/tools', 'post', [201, 400, 401, 403, 409, 413, 415, 503], [404]],
+    ['/templates/{id}', 'delete', [204, 400, 401, 403, 404, 414, 503], []],
+    ['/compute/{task_id}', 'get', [200, 400, 401, 404, 414, 503], [403]],
+    ['/info', 'get', [200], [400, 401, 503]],
+    ['/health/live', 'get', [200, 503], [400, 401]],
+  ])('should list the statuses %s %s can answer', (path, method, present, absent) => {
+    expect(statuses(path, method)).toEqual(expect.arrayContaining(present));
+    for (const status of absent) {
+      expect(statuses(path, method)).not.toContain(status);
+    }
+  });
+
+  it('should give 503 a Retry-After header, keeping a route own description of a status', () => {
+    expect(paths['/agents'].get.responses['503'].headers).toHaveProperty('Retry-After');
+    // The probes document their own 503 (not ready), without Retry-After.
+    expect(paths['/health/ready'].get.responses['503'].headers).toBeUndefined();
+  });
+
+  /** Requests every documented operation with bad input; each answer must be documented. */
+  it('should answer only documented statuses to bad input on every route', async () => {
+    const admin = t.auth('admin');
+    const undocumented: string[] = [];
+    const probes: Array<{ label: string; send: () => request.Test; path: string; method: string }> =
+      [];
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const url = (value: string) => path.replace(/\{[^}]+\}/g, value);
+        const call = (target: string) =>
+          (request(t.server) as unknown as Record<string, (u: string) => request.Test>)[method](
+            target,
+          );
+        const hasParams = path.includes('{');
+        const hasBody = ['post', 'put', 'patch'].includes(method);
+        const add = (label: string, send: () => request.Test) =>
+          probes.push({ label, send, path, method });
+        add('no token', () => call(url('00000000-0000-4000-8000-000000000000')));
+        if (hasParams) {
+          add('malformed id', () => call(url('not-a-uuid')).set(admin));
+          add('overlong id', () => call(url('a'.repeat(150))).set(admin));
+        }
+        if (hasBody) {
+          add('form body', () =>
+            call(url('00000000-0000-4000-8000-000000000000'))
+              .set(admin)
+              .set('Content-Type', 'application/x-www-form-urlencoded')
+              .send('a=1'),
+          );
+          add('malformed JSON', () =>
+            call(url('00000000-0000-4000-8000-000000000000'))
+              .set(admin)
+              .set('Content-Type', 'application/json')
+              .send('{"a":'),
+          );
+        }
+        if (operation.responses['400'] && method === 'get' && !hasParams) {
+          add('unknown query parameter', () => call(`${url('x')}?size=1000000&junk=1`).set(admin));
+        }
+      }
+    }
+    for (const probe of probes) {
+      const res = await probe.send();
+      const documented = Object.keys(paths[probe.path][probe.method].responses);
+      if (!documented.includes(String(res.status))) {
+        undocumented.push(
+          `${probe.method.toUpperCase()} ${probe.path} (${probe.label}): ${res.status}`,
+        );
+      }
+    }
+    expect(probes.length).toBeGreaterThan(100);
+    expect(undocumented).toEqual([]);
+  }, 60000);
+});
