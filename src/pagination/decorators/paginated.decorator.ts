@@ -70,6 +70,7 @@ function queryDocs(resource: PaginatedResource, mode: PageMode): MethodDecorator
           type: String,
           description:
             `Filter as operator:value (${spec.filterable.join(', ')}); e.g. filter[${name}]=${spec.filterable[0]}:value. ` +
+            'The operator is required and ends at the first colon (the rest is the value); give each filter once. ' +
             'in/nin take a comma list, between takes low,high, is_null takes true/false; like/ilike use * as wildcard (contains when absent).' +
             (spec.values ? ` Values: ${spec.values.join(', ')}.` : ''),
         }),
