@@ -19,6 +19,8 @@ export function buildBullOptions(
       lockDuration: config.lockDurationMs,
       lockRenewTime: Math.floor(config.lockDurationMs / 2),
       stalledInterval: config.stalledIntervalMs,
+      // Stalls have their own limit; a stall does not spend one of the job's attempts, which
+      // count failed runs (job-attempts.ts widens Bull's in-memory budget by the stalls).
       maxStalledCount: config.maxStalledCount,
     },
     defaultJobOptions: {

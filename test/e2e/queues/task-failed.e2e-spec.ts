@@ -2,7 +2,14 @@ import { DynamicModule, Injectable, Module, type INestApplicationContext } from 
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { OnTaskFailed, Task, TaskQueue, type TaskContext } from '../../../src/queues';
+import {
+  getJobQueueToken,
+  JobQueue,
+  OnTaskFailed,
+  Task,
+  TaskQueue,
+  type TaskContext,
+} from '../../../src/queues';
 import { queueAppImports } from '../../fixtures/queues/queue-app-imports';
 import { deleteKeys, waitUntil } from '../../fixtures/queues/worker-process';
 
@@ -41,6 +48,12 @@ class FlakyTasks {
   @Task('second_time_lucky', { queue: QUEUE, attempts: 3, backoffMs: 10 })
   async secondTimeLucky(data: { key: string }): Promise<string> {
     return this.count(data.key) === 1 ? Promise.reject(new Error('first')) : 'ok';
+  }
+
+  @Task('succeeds', { queue: QUEUE })
+  succeeds(data: { key: string }): string {
+    this.count(data.key);
+    return 'ok';
   }
 
   @OnTaskFailed('always_throws', 'hangs')
@@ -129,6 +142,28 @@ describe('@OnTaskFailed', () => {
     expect(flaky.settled.filter((call) => call.job === key)).toEqual([
       { job: key, attempt: 2, error: expect.stringMatching(/timed out/i) as string },
     ]);
+  });
+
+  it('should report runs as attempts: 1 for a first-run success, 2 after one failure, 3 when every run failed', async () => {
+    const queue = app.get<JobQueue>(getJobQueueToken(QUEUE));
+    const [first, lucky, dead] = await Promise.all([
+      tasks.enqueue('succeeds', { key: randomUUID() }),
+      tasks.enqueue('second_time_lucky', { key: randomUUID() }),
+      tasks.enqueue('always_throws', { key: randomUUID() }),
+    ]);
+
+    await waitUntil(
+      async () => {
+        const states = await Promise.all([first, lucky, dead].map((id) => queue.get(id)));
+        return states.map((job) => job?.state).join() === 'completed,completed,failed';
+      },
+      10000,
+      'the three jobs to settle',
+    );
+
+    const [a, b, c] = await Promise.all([first, lucky, dead].map((id) => queue.get(id)));
+    expect([a?.attempts, b?.attempts, c?.attempts]).toEqual([1, 2, 3]);
+    expect(c?.maxAttempts).toBe(3);
   });
 
   it('should not run for a job that succeeds on a retry', async () => {
