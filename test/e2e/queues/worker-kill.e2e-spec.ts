@@ -49,6 +49,11 @@ describe('JobQueue worker crash', () => {
     expect(recoveredInMs).toBeLessThan(30000);
     expect(other.output()).toContain(`run ${id}`);
     expect(Number(await producer.redis.get(runsKey(producer.prefix)))).toBe(2);
-    expect((await producer.queue.get(id))?.state).toBe('completed');
+    // The run its worker died under counts: 2 attempts, and none of its 3 failures spent.
+    expect(await producer.queue.get(id)).toMatchObject({
+      state: 'completed',
+      attempts: 2,
+      maxAttempts: 3,
+    });
   });
 });
