@@ -65,12 +65,16 @@ describe('OpenAPI error statuses (e2e)', () => {
   let paths: Paths;
 
   beforeAll(async () => {
+    // The probes below would fill the run's shared response cache (GET /templates, ...), which
+    // other files expect to find empty; this app answers them uncached.
+    process.env.CACHING__ENABLED = 'false';
     t = await createTestApp();
     paths = (await request(t.server).get('/docs-json').expect(200)).body.paths as Paths;
   });
 
   afterAll(async () => {
     await t.close();
+    delete process.env.CACHING__ENABLED;
   });
 
   const statuses = (path: string, method: string) =>
