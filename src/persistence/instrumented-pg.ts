@@ -56,7 +56,18 @@ function boundedQuery(this: pg.Client, ...args: unknown[]): unknown {
   return result;
 }
 
-class BoundedClient extends pg.Client {}
+/**
+ * A pg client with a bounded query (above) that never crashes the process with an unheard
+ * 'error': a server error can arrive in the same socket read as the end of the handshake, after
+ * the pool removed its listener and before the caller (TypeORM) adds its own. The client is then
+ * not queryable: its next query fails (503) and the pool drops it on release.
+ */
+class BoundedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
 (BoundedClient.prototype as unknown as { query: QueryFn }).query = boundedQuery;
 
 /**
