@@ -15,9 +15,6 @@ export type QueueRedisSettings = Omit<RedisConnectionSettings, 'commandTimeoutMs
   queueCommandTimeoutMs: number;
 };
 
-/** Defaults of `REDIS__*` for the URL-only constructor. */
-const DEFAULTS = { queueCommandTimeoutMs: 1000, connectTimeoutMs: 1000, maxReconnectDelayMs: 2000 };
-
 /**
  * The one Redis connection set of a process for every Bull queue (Bull's `createClient`):
  * all queues share one command client and one subscriber; each processing queue adds its own
@@ -35,14 +32,13 @@ export class QueueConnections {
   private readonly settings: RedisConnectionSettings;
   private readonly log = new RedisErrorLog('Queue', new Logger('QueueConnections'));
 
-  /** `settings`: the `redis` config namespace (a bare URL uses the `REDIS__*` defaults). */
-  constructor(settings: string | (QueueRedisSettings & { url: string })) {
-    const resolved = typeof settings === 'string' ? { ...DEFAULTS, url: settings } : settings;
+  /** `settings`: the `redis` config namespace. */
+  constructor(settings: QueueRedisSettings & { url: string }) {
     this.settings = {
-      url: resolved.url,
-      commandTimeoutMs: resolved.queueCommandTimeoutMs,
-      connectTimeoutMs: resolved.connectTimeoutMs,
-      maxReconnectDelayMs: resolved.maxReconnectDelayMs,
+      url: settings.url,
+      commandTimeoutMs: settings.queueCommandTimeoutMs,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      maxReconnectDelayMs: settings.maxReconnectDelayMs,
     };
   }
 

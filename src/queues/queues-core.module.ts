@@ -13,7 +13,7 @@ import { WorkLimiter } from './work-limiter';
     {
       provide: QUEUE_CONNECTIONS,
       inject: [redisConfig.KEY],
-      useFactory: (redis: ConfigType<typeof redisConfig>) => new QueueConnections(redis.url),
+      useFactory: (redis: ConfigType<typeof redisConfig>) => new QueueConnections(redis),
     },
     QueueRegistry,
     TaskRegistry,
