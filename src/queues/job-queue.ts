@@ -133,6 +133,7 @@ export class JobQueue {
    */
   process(concurrency: number, handler: JobHandler): void {
     this.processing = true;
+    settleWorkerNameQuietly(this.bull);
     void this.bull
       .process('*', concurrency, async (job: Job) => {
         this.running.add(String(job.id));
@@ -192,4 +193,27 @@ function toBullOptions(options: EnqueueOptions): JobOptions {
     bull.timeout = options.timeoutMs;
   }
   return bull;
+}
+
+/**
+ * Bull's `process()` names the blocking connection (`CLIENT SETNAME`) without waiting for the
+ * answer or catching it (bull/lib/queue.js, `this.setWorkerName()`): an app closed while that
+ * command is still queued (a boot that fails right after init, a test that only reads the route
+ * table) ended with an unhandled "Connection is closed" rejection. Once the queue is closing or
+ * its blocking connection was closed at shutdown (the two happen in either order), the failure
+ * means nothing; otherwise it is still thrown as Bull would.
+ */
+function settleWorkerNameQuietly(bull: Queue): void {
+  const queue = bull as Queue & {
+    setWorkerName(): Promise<void>;
+    closing?: Promise<void>;
+    bclient: { status: string };
+  };
+  const setWorkerName = queue.setWorkerName.bind(queue);
+  queue.setWorkerName = () =>
+    setWorkerName().catch((error: unknown) => {
+      if (queue.closing === undefined && queue.bclient.status !== 'end') {
+        throw error;
+      }
+    });
 }
