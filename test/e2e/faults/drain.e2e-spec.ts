@@ -79,9 +79,9 @@ describe('Drain on SIGTERM under load loses nothing (e2e, real process)', () => 
       MONITORING__SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
       MONITORING__SHUTDOWN_TIMEOUT_MS: '30000',
     });
-    const steady: RawOutcome[] = [];
     // Four clients, one request each every 40 ms: ~100 req/s.
-    const clients = Promise.all([0, 1, 2, 3].map(() => steadyClient(app.port, 40, steady)));
+    const perClient: RawOutcome[][] = [[], [], [], []];
+    const clients = Promise.all(perClient.map((outcomes) => steadyClient(app.port, 40, outcomes)));
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     const prefixes = [0, 1, 2, 3].map(() => uniquePrefix('drain'));
@@ -102,14 +102,38 @@ describe('Drain on SIGTERM under load loses nothing (e2e, real process)', () => 
       counts.push(rows[0].n);
     }
 
-    const failures = steady.filter((o) => o.error && o.error !== 'ECONNREFUSED');
+    // A connection still in the kernel's accept queue when the listener closes is reset by the
+    // kernel: the app never accepted it, and no server can avoid that for clients that keep
+    // connecting to a draining instance directly (in Kubernetes they stop once readiness is 503).
+    // It shows as a reset of a fresh socket whose client is refused on its very next attempt.
+    // Any other error, and any error on a socket that had already served a request, is a loss.
+    const atListenerClose = new Set<RawOutcome>();
+    for (const outcomes of perClient) {
+      outcomes.forEach((outcome, i) => {
+        if (
+          outcome.error === 'ECONNRESET' &&
+          !outcome.reused &&
+          outcomes[i + 1]?.error === 'ECONNREFUSED'
+        ) {
+          atListenerClose.add(outcome);
+        }
+      });
+    }
+    const steady = perClient.flat();
+    const failures = steady.filter(
+      (o) => o.error && o.error !== 'ECONNREFUSED' && !atListenerClose.has(o),
+    );
     console.log(
       `drain: ${steady.length} steady requests, ` +
-        `${failures.length} resets/errors, ${steady.filter((o) => o.error === 'ECONNREFUSED').length} refused after close; ` +
+        `${failures.length} resets/errors on accepted connections, ` +
+        `${atListenerClose.size} fresh connections reset in the accept queue at close, ` +
+        `${steady.filter((o) => o.error === 'ECONNREFUSED').length} refused after close; ` +
         `batches ${uploads.map((u) => `${u.status ?? u.error}/${u.ms.toFixed(0)}ms`).join(', ')}; ` +
         `exit ${exitCode} ${(performance.now() - signalledAt).toFixed(0)} ms after SIGTERM`,
     );
     expect(failures).toEqual([]);
+    // At most one per client: its next attempt is refused and it stops.
+    expect(atListenerClose.size).toBeLessThanOrEqual(perClient.length);
     expect(steady.filter((o) => !o.error && o.status !== 200)).toEqual([]);
     expect(uploads.map((u) => u.status)).toEqual([201, 201, 201, 201]);
     expect(counts).toEqual([BATCH_ROWS, BATCH_ROWS, BATCH_ROWS, BATCH_ROWS]);

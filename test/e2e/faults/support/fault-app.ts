@@ -82,6 +82,8 @@ export interface RawOutcome {
   status?: number;
   ms: number;
   error?: string;
+  /** Sent on a keep-alive socket that had served an earlier request (so the server had accepted it). */
+  reused?: boolean;
 }
 
 /**
@@ -140,10 +142,20 @@ export function timedGet(port: number, path: string, agent: Agent | false): Prom
     const started = performance.now();
     const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          ms: performance.now() - started,
+          reused: req.reusedSocket,
+        }),
+      );
     });
     req.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ error: error.code ?? error.message, ms: performance.now() - started }),
+      resolve({
+        error: error.code ?? error.message,
+        ms: performance.now() - started,
+        reused: req.reusedSocket,
+      }),
     );
     req.end();
   });
