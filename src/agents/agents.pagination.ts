@@ -1,7 +1,5 @@
-import { definePaginatedResource } from '../pagination';
+import { definePaginatedResource, RANGE_OPERATORS } from '../pagination';
 import { AGENT_STATUSES, AGENT_TYPES } from './agents.constants';
-
-const TIME_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'between'] as const;
 
 /**
  * What agent lists allow. Every sortable field is NOT NULL and has a `(field, id)` index
@@ -46,13 +44,13 @@ export const AGENTS_PAGINATION = definePaginatedResource({
       column: 'created_at',
       type: 'timestamp',
       sortable: true,
-      filterable: TIME_OPERATORS,
+      filterable: RANGE_OPERATORS,
     },
     updated_at: {
       column: 'updated_at',
       type: 'timestamp',
       sortable: true,
-      filterable: TIME_OPERATORS,
+      filterable: RANGE_OPERATORS,
     },
   },
 });

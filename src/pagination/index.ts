@@ -12,6 +12,11 @@ export type { PaginatedResource, FieldSpec, FieldType } from './resource-definit
 export type { PageRequest, FilterClause, SortClause } from './page-request';
 export { OffsetPageMetadata, CursorPageMetadata, mapPage } from './page';
 export type { Page, CursorPage } from './page';
-export { FILTER_OPERATORS, SORT_ORDERS, COUNT_STRATEGIES } from './pagination.constants';
+export {
+  FILTER_OPERATORS,
+  RANGE_OPERATORS,
+  SORT_ORDERS,
+  COUNT_STRATEGIES,
+} from './pagination.constants';
 export type { FilterOperator, SortOrder, CountStrategy } from './pagination.constants';
 export { paginationConfig, PaginationEnv } from './pagination.config';

@@ -15,6 +15,9 @@ export const FILTER_OPERATORS = [
 ] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
+/** The comparison operators of an ordered field (timestamps, numbers): `filterable: RANGE_OPERATORS`. */
+export const RANGE_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'between'] as const;
+
 export const SORT_ORDERS = ['asc', 'desc'] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
 

@@ -1,6 +1,4 @@
-import { definePaginatedResource } from '../pagination';
-
-const TIME_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'between'] as const;
+import { definePaginatedResource, RANGE_OPERATORS } from '../pagination';
 
 /**
  * What `GET /tools` allows. The catalogue is small and admin-curated, so the count is exact
@@ -32,13 +30,13 @@ export const TOOLS_PAGINATION = definePaginatedResource({
       column: 'created_at',
       type: 'timestamp',
       sortable: true,
-      filterable: TIME_OPERATORS,
+      filterable: RANGE_OPERATORS,
     },
     updated_at: {
       column: 'updated_at',
       type: 'timestamp',
       sortable: true,
-      filterable: TIME_OPERATORS,
+      filterable: RANGE_OPERATORS,
     },
   },
 });

@@ -1,7 +1,10 @@
-import { definePaginatedResource, type FilterClause, type PageRequest } from '../pagination';
+import {
+  definePaginatedResource,
+  RANGE_OPERATORS,
+  type FilterClause,
+  type PageRequest,
+} from '../pagination';
 import { WORKFLOW_STATUSES } from './workflow.constants';
-
-const TIME_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'between'] as const;
 
 /**
  * What workflow lists allow. Every sortable field is NOT NULL and has `(field, id)` and
@@ -42,13 +45,13 @@ export const WORKFLOWS_PAGINATION = definePaginatedResource({
       column: 'created_at',
       type: 'timestamp',
       sortable: true,
-      filterable: TIME_OPERATORS,
+      filterable: RANGE_OPERATORS,
     },
     updated_at: {
       column: 'updated_at',
       type: 'timestamp',
       sortable: true,
-      filterable: TIME_OPERATORS,
+      filterable: RANGE_OPERATORS,
     },
   },
 });
