@@ -23,10 +23,23 @@ export interface SpawnedApp {
   exited: Promise<number | null>;
 }
 
+/** Options of {@link spawnApp}. */
+export interface SpawnOptions {
+  /**
+   * Start from this process's environment (the test runner's settings) and merge `env` over it;
+   * false gives the child `env` alone (plus PATH), as a container or a bare shell would.
+   * @default true
+   */
+  inheritEnv?: boolean;
+}
+
 /** Starts the service in a child process with the given environment (merged over ours). */
-export function spawnApp(env: Record<string, string | undefined>): SpawnedApp {
+export function spawnApp(
+  env: Record<string, string | undefined>,
+  { inheritEnv = true }: SpawnOptions = {},
+): SpawnedApp {
   let output = '';
-  const merged: NodeJS.ProcessEnv = { ...process.env };
+  const merged: NodeJS.ProcessEnv = inheritEnv ? { ...process.env } : { PATH: process.env.PATH };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) {
       delete merged[key];

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -8,7 +8,7 @@ import {
   interpolate,
   MissingComposeVariableError,
 } from '../../helpers/compose-env';
-import { freePort, waitForStatus } from '../../helpers/spawn-app';
+import { freePort, spawnApp, waitForStatus } from '../../helpers/spawn-app';
 import { ADMIN_DATABASE_URL } from '../../setup/test-env';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -58,7 +58,6 @@ describe('docker-compose.yml', () => {
     const redis = new RedisServer();
     const database = `agentic_compose_${randomBytes(4).toString('hex')}`;
     let child: ChildProcess | undefined;
-    let output = '';
     let baseUrl = '';
 
     beforeAll(async () => {
@@ -103,36 +102,31 @@ describe('docker-compose.yml', () => {
       databaseUrl.pathname = `/${database}`;
       expect(compose.REDIS__URL).toBe('redis://redis:6379');
       expect(compose.PORT).toBe('3000');
-      const env: NodeJS.ProcessEnv = {
+      const env = {
         ...IMAGE_ENV,
         ...compose,
         DATABASE__URL: databaseUrl.toString(),
         REDIS__URL: redis.url,
         PORT: String(port),
         HOST: '127.0.0.1',
-        // Not the app's environment: lets this machine find node's dependencies' binaries.
-        PATH: process.env.PATH,
       };
       baseUrl = `http://127.0.0.1:${port}`;
 
-      child = spawn(
-        process.execPath,
-        ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')],
-        { cwd: ROOT, env, stdio: 'pipe' },
-      );
-      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child?.on('exit', resolve));
+      // Nothing of the test runner's environment (only PATH, to find node's binaries).
+      const app = spawnApp(env, { inheritEnv: false });
+      child = app.child;
+      const output = app.output;
+      const exited = app.exited;
 
       await waitForStatus(`${baseUrl}/health/ready`, 200, 90_000).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- app output ---\n${output.slice(-4000)}`);
+        throw new Error(`${error.message}\n--- app output ---\n${output().slice(-4000)}`);
       });
       const agents = await fetch(`${baseUrl}/agents?size=1`);
       expect(agents.status).toBe(200);
       expect(await agents.json()).toMatchObject({ items: [] });
       // The secrets reach no log line.
-      expect(output).not.toContain(OPERATOR_SHELL.AUTH__JWT_SECRET);
-      expect(output).not.toContain(OPERATOR_SHELL.PAGINATION__CURSOR_SECRET);
+      expect(output()).not.toContain(OPERATOR_SHELL.AUTH__JWT_SECRET);
+      expect(output()).not.toContain(OPERATOR_SHELL.PAGINATION__CURSOR_SECRET);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -1,11 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForStatus } from '../../helpers/spawn-app';
+import { freePort, spawnApp, waitForStatus } from '../../helpers/spawn-app';
 
-const ROOT = join(__dirname, '..', '..', '..');
 
 /** Whether something accepts TCP connections on the loopback port. */
 function listening(port: number): Promise<boolean> {
@@ -37,28 +36,23 @@ describe('npm start with embedded PostgreSQL', () => {
 
   it('should drain on SIGTERM, then stop PostgreSQL and exit 0 with no error logged', async () => {
     const [port, databasePort] = [await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE__EMBEDDED_DIR: dataDir,
-      DATABASE__EMBEDDED_PORT: String(databasePort),
-      REDIS__KEY_PREFIX: `${process.env.REDIS__KEY_PREFIX ?? 'agentic_test'}_embedded`,
-      MONITORING__SHUTDOWN_DRAIN_MS: '1500',
-    };
-    let output = '';
-    child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')],
-      { cwd: ROOT, env, stdio: 'pipe' },
+    const app = spawnApp(
+      {
+        HOME: process.env.HOME,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE__EMBEDDED_DIR: dataDir,
+        DATABASE__EMBEDDED_PORT: String(databasePort),
+        REDIS__KEY_PREFIX: `${process.env.REDIS__KEY_PREFIX ?? 'agentic_test'}_embedded`,
+        MONITORING__SHUTDOWN_DRAIN_MS: '1500',
+      },
+      { inheritEnv: false },
     );
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child?.on('exit', resolve));
+    child = app.child;
+    const { output, exited } = app;
     const base = `http://127.0.0.1:${port}`;
     await waitForStatus(`${base}/health/ready`, 200, 120_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- app output ---\n${output.slice(-4000)}`);
+      throw new Error(`${error.message}\n--- app output ---\n${output().slice(-4000)}`);
     });
     expect(await listening(databasePort)).toBe(true);
 
@@ -78,12 +72,12 @@ describe('npm start with embedded PostgreSQL', () => {
     expect(code).toBe(0);
     // PostgreSQL was stopped by the app after the drain, not left running and not killed first.
     expect(await listening(databasePort)).toBe(false);
-    const errors = output
+    const errors = output()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { level: number; msg?: string })
       .filter((entry) => entry.level >= 50);
     expect(errors).toEqual([]);
-    expect(output).toContain('Drain finished');
+    expect(output()).toContain('Drain finished');
   }, 180_000);
 });
