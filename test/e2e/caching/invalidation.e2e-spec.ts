@@ -75,7 +75,9 @@ describe(`${ResponseCacheService.name} invalidation (e2e)`, () => {
 
   it('should make instance B miss within 50 ms p99 after an invalidation on instance A', async () => {
     const latencies: number[] = [];
-    for (let round = 0; round < 60; round++) {
+    // 200 rounds so the p99 is a p99: with 60 it was the maximum, and one hiccup of a loaded
+    // machine (68 ms while other test runs shared the two cores) failed the run.
+    for (let round = 0; round < 200; round++) {
       const id = `bus-${round}`;
       const url = `/scenario/items/${id}`;
       await b.get(url);
