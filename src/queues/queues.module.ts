@@ -9,6 +9,7 @@ import { MonitoringCoreModule } from '../monitoring';
 import { BackgroundTasks } from './background-tasks';
 import { buildBullOptions } from './bull-options';
 import { JobQueue } from './job-queue';
+import { QueueCounts } from './monitoring/queue-counts';
 import { QueueMetrics } from './monitoring/queue-metrics';
 import { QueueMonitoring } from './monitoring/queue-monitoring';
 import { QueueBoard } from './operations/queue-board';
@@ -68,6 +69,7 @@ export class QueuesModule {
         TaskQueue,
         BackgroundTasks,
         QueuesLifecycle,
+        QueueCounts,
         QueueMetrics,
         QueueMonitoring,
         QueueBoard,

@@ -3,23 +3,23 @@ import type { Job } from 'bull';
 import { MetricsService } from '../../monitoring';
 import type { JobQueue } from '../job-queue';
 import { QueueRegistry } from '../queue.registry';
+import { QueueCounts } from './queue-counts';
 
 const STATES = ['waiting', 'active', 'completed', 'failed', 'delayed', 'paused'] as const;
 const DURATION_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 /**
  * Queue metrics: `bull_queue_jobs{queue,state}` and `bull_queue_oldest_waiting_age_seconds`
- * (read from Redis at scrape time; a Redis outage leaves the last values), plus job durations,
+ * (read from Redis at scrape time through {@link QueueCounts}, so a scrape and `/performance/stats`
+ * within a second share one read; a Redis outage leaves the last values), plus job durations,
  * waits, completions, failures, dead jobs and stalls counted from this process's worker events.
  */
 @Injectable()
 export class QueueMetrics {
-  /** Last counts read per queue, for `/performance/stats`. */
-  readonly lastCounts = new Map<string, Record<string, number>>();
-
   constructor(
     private readonly metrics: MetricsService,
     private readonly registry: QueueRegistry,
+    private readonly counts: QueueCounts,
   ) {}
 
   /** Registers the scrape-time gauges and listens to every registered queue. */
@@ -54,14 +54,12 @@ export class QueueMetrics {
       help: 'Jobs per queue and state',
       labelNames: ['queue', 'state'],
     });
-    for (const { queue } of this.registry.list()) {
-      const counts = await queue.counts().catch(() => undefined);
+    for (const [queue, counts] of await this.counts.read()) {
       if (!counts) {
         continue;
       }
-      this.lastCounts.set(queue.name, counts);
       for (const state of STATES) {
-        gauge.set({ queue: queue.name, state }, counts[state] ?? 0);
+        gauge.set({ queue, state }, counts[state] ?? 0);
       }
     }
   }

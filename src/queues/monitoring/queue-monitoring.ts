@@ -6,6 +6,7 @@ import { queuesConfig } from '../queues.config';
 import type { QueueConnections } from '../queue-connections';
 import { QueueRegistry } from '../queue.registry';
 import { WorkLimiter } from '../work-limiter';
+import { QueueCounts } from './queue-counts';
 import { QueueMetrics } from './queue-metrics';
 
 /**
@@ -20,6 +21,7 @@ export class QueueMonitoring implements OnApplicationBootstrap {
     private readonly readiness: ReadinessRegistry,
     private readonly stats: PerformanceStatsRegistry,
     private readonly metrics: QueueMetrics,
+    private readonly counts: QueueCounts,
     private readonly limiter: WorkLimiter,
     @Inject(QUEUE_CONNECTIONS) private readonly connections: QueueConnections,
     @Inject(queuesConfig.KEY) private readonly config: ConfigType<typeof queuesConfig>,
@@ -40,7 +42,9 @@ export class QueueMonitoring implements OnApplicationBootstrap {
     this.stats.register({ name: 'queues', stats: () => this.snapshot() });
   }
 
-  private snapshot() {
+  /** Job counts are read when asked (at most a second old); `null` when a queue's Redis is silent. */
+  private async snapshot() {
+    const counts = await this.counts.read();
     return {
       enabled: true,
       processing: this.config.process,
@@ -52,7 +56,8 @@ export class QueueMonitoring implements OnApplicationBootstrap {
           {
             concurrency,
             running_here: queue.runningJobs.length,
-            jobs: this.metrics.lastCounts.get(queue.name) ?? null,
+            jobs: counts.get(queue.name) ?? null,
+            jobs_status: counts.get(queue.name) ? 'ok' : 'unavailable',
           },
         ]),
       ),
