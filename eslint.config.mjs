@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 
 const MODULES = [
   'agents', 'auth', 'bootstrap', 'caching', 'config', 'documents', 'external-data', 'logging', 'monitoring',
-  'pagination', 'persistence', 'queues', 'redis', 'resilience', 'templates', 'tools', 'users', 'workflows',
+  'pagination', 'persistence', 'queues', 'rate-limit', 'redis', 'resilience', 'templates', 'tools', 'users',
+  'workflows',
 ];
 
 export default tseslint.config(

@@ -21,6 +21,7 @@ import { paginationConfig, PaginationEnv } from './pagination';
 import { monitoringConfig, MonitoringEnv, MonitoringModule } from './monitoring';
 import { databaseConfig, DatabaseEnv, PersistenceModule } from './persistence';
 import { queuesConfig, QueuesEnv, QueuesModule } from './queues';
+import { rateLimitConfig, RateLimitEnv, RateLimitModule } from './rate-limit';
 import { resilienceConfig, ResilienceEnv, ResilienceModule } from './resilience';
 import { TemplatesModule } from './templates';
 import { ToolsModule } from './tools';
@@ -41,6 +42,7 @@ export const MODULE_CONFIGS = [
   { namespace: resilienceConfig, env: ResilienceEnv },
   { namespace: externalApiConfig, env: ExternalApiEnv },
   { namespace: queuesConfig, env: QueuesEnv },
+  { namespace: rateLimitConfig, env: RateLimitEnv },
 ];
 
 /** Composition root: imports modules, provides nothing of its own. */
@@ -55,6 +57,7 @@ export class AppModule {
         LoggingModule,
         PersistenceModule,
         AuthModule,
+        RateLimitModule,
         CachingModule.forRoot({}),
         ResilienceModule.forRoot({}),
         QueuesModule.forRoot(),

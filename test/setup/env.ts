@@ -8,3 +8,5 @@ process.env.DATABASE__POOL_WARMUP ??= 'false';
 process.env.DATABASE__POOL_SIZE ??= '2';
 process.env.DATABASE__POOL_MAX_OVERFLOW ??= '8';
 process.env.PAGINATION__CURSOR_SECRET ??= 'test-only-cursor-secret-0123456789abcdefghij';
+// Suites drive thousands of requests from loopback; rate limit tests turn the limiter on themselves.
+process.env.RATE_LIMIT__ENABLED ??= 'false';

@@ -1,0 +1,8 @@
+/** Route prefixes never limited: probes and scrapes must work when a client is throttled. */
+export const EXEMPT_ROUTE_PREFIXES = ['/health', '/metrics'] as const;
+
+/** Key segment of the fleet counters under `REDIS__KEY_PREFIX`. */
+export const RATE_LIMIT_KEY_SEGMENT = 'rl';
+
+/** Injection token of the limiter's own ioredis `command` client. */
+export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');

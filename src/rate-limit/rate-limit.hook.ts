@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenService } from '../auth';
+import { Decision, FleetCounter, WindowPolicy } from './fleet-counter';
+import type { RateLimitConfig } from './rate-limit.config';
+import { EXEMPT_ROUTE_PREFIXES } from './rate-limit.constants';
+import type { RateLimitOptions } from './rate-limit.decorator';
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * Who a request counts against: the verified token's user (`u:<sub>`), else the client IP
+ * (`ip:<address>`, which is the proxy's unless Fastify's `trustProxy` is set). A token that does
+ * not verify counts against the IP; the guard refuses it later. Verification hits the token
+ * service's cache of verified tokens, so a known token costs a map lookup.
+ */
+export function subjectOf(request: FastifyRequest, tokens: TokenService): string {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const token = BEARER.exec(header)?.[1];
+    if (token) {
+      try {
+        return `u:${tokens.verify(token).id}`;
+      } catch {
+        // Counted by IP below.
+      }
+    }
+  }
+  return `ip:${request.ip}`;
+}
+
+/** The policy of each route (null: exempt), resolved once per route from its decorator. */
+export class RoutePolicies {
+  private readonly byRoute = new Map<string, WindowPolicy | null>();
+  private readonly fallback: WindowPolicy;
+
+  constructor(
+    private readonly overrides: Map<string, RateLimitOptions>,
+    private readonly config: Pick<RateLimitConfig, 'limit' | 'windowMs'>,
+  ) {
+    this.fallback = { id: 'all', limit: config.limit, windowMs: config.windowMs };
+  }
+
+  of(method: string, url: string | undefined): WindowPolicy | null {
+    if (url === undefined) {
+      return this.fallback; // unmatched routes (404s) count too
+    }
+    const id = `${method === 'HEAD' ? 'GET' : method} ${url}`;
+    let policy = this.byRoute.get(id);
+    if (policy === undefined) {
+      policy = this.resolve(id, url);
+      this.byRoute.set(id, policy);
+    }
+    return policy;
+  }
+
+  private resolve(id: string, url: string): WindowPolicy | null {
+    if (EXEMPT_ROUTE_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) {
+      return null;
+    }
+    const options = this.overrides.get(id) ?? this.overrides.get(`* ${url}`);
+    if (!options) {
+      return this.fallback;
+    }
+    if (options.skip) {
+      return null;
+    }
+    return {
+      id: `route:${id}`,
+      limit: options.limit ?? this.config.limit,
+      windowMs: options.windowMs ?? this.config.windowMs,
+    };
+  }
+}
+
+/**
+ * Sets the rate limit fields of draft-ietf-httpapi-ratelimit-headers-06 (`RateLimit-Policy`,
+ * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds), as express-rate-limit's
+ * `draft-6` does, and `Retry-After` on a refusal.
+ */
+export function writeHeaders(reply: FastifyReply, policy: WindowPolicy, decision: Decision): void {
+  const resetSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+  void reply.headers({
+    'ratelimit-policy': `${policy.limit};w=${Math.ceil(policy.windowMs / 1000)}`,
+    'ratelimit-limit': decision.limit,
+    'ratelimit-remaining': decision.remaining,
+    'ratelimit-reset': resetSeconds,
+  });
+  if (!decision.allowed) {
+    void reply.header('retry-after', resetSeconds);
+  }
+}
+
+/**
+ * Adds the limiter as an `onRequest` hook: it runs before the body is read, before Nest's guards
+ * and before the response cache's `preHandler` fast path, so cached public routes are limited too.
+ * A refused request gets 429 in the app's error shape.
+ */
+export function registerRateLimitHook(
+  fastify: FastifyInstance,
+  counter: FleetCounter,
+  policies: RoutePolicies,
+  tokens: TokenService,
+): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const policy = policies.of(request.method, request.routeOptions.url);
+    if (!policy) {
+      done();
+      return;
+    }
+    const decision = counter.hit(policy, subjectOf(request, tokens));
+    writeHeaders(reply, policy, decision);
+    if (decision.allowed) {
+      done();
+      return;
+    }
+    const seconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+    void reply.code(429).send({
+      statusCode: 429,
+      message: `Rate limit of ${policy.limit} requests per ${policy.windowMs / 1000} s reached, retry in ${seconds} s`,
+      error: 'Too Many Requests',
+    });
+  });
+}
