@@ -1,3 +1,4 @@
+import { QueueUnavailableError } from '../../../src/queues';
 import { doneKey, jobRunsKey, SLEEP_TASK } from '../../fixtures/queues/fixture-queue.module';
 import { Producer, startProducer } from '../../fixtures/queues/producer';
 import {
@@ -73,9 +74,25 @@ describe('JobQueue under worker kills', () => {
       'every task to complete or fail',
     ).catch(() => undefined);
     // In batches: lookups are bounded by a command timeout that 1,000 at once on a busy box trip.
+    // A lookup that still times out (QueueUnavailableError, a 503 to an API client) is asked
+    // again, as a client honouring Retry-After would: it says nothing about the task.
+    const lookup = async (
+      id: string,
+      tries = 3,
+    ): Promise<Awaited<ReturnType<typeof producer.queue.get>>> => {
+      try {
+        return await producer.queue.get(id);
+      } catch (error) {
+        if (tries <= 1 || !(error instanceof QueueUnavailableError)) {
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return lookup(id, tries - 1);
+      }
+    };
     const jobs: Awaited<ReturnType<typeof producer.queue.get>>[] = [];
     for (let i = 0; i < ids.length; i += 50) {
-      jobs.push(...(await Promise.all(ids.slice(i, i + 50).map((id) => producer.queue.get(id)))));
+      jobs.push(...(await Promise.all(ids.slice(i, i + 50).map((id) => lookup(id)))));
     }
     const runsById = await producer.redis.hgetall(jobRunsKey(producer.prefix));
     const completed = jobs.filter((job) => job?.state === 'completed').length;
