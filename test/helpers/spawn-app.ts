@@ -16,7 +16,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A real `src/main.ts` process (ts-node, transpile-only), as `npm start` runs it. */
+/** A real `src/main.ts` (or `src/worker.ts`) process (ts-node, transpile-only), as `npm start` runs it. */
 export interface SpawnedApp {
   child: ChildProcess;
   output: () => string;
@@ -31,12 +31,17 @@ export interface SpawnOptions {
    * @default true
    */
   inheritEnv?: boolean;
+  /**
+   * The entry point: `main` (the API, `npm start`) or `worker` (`npm run start:worker`).
+   * @default 'main'
+   */
+  entry?: 'main' | 'worker';
 }
 
 /** Starts the service in a child process with the given environment (merged over ours). */
 export function spawnApp(
   env: Record<string, string | undefined>,
-  { inheritEnv = true }: SpawnOptions = {},
+  { inheritEnv = true, entry = 'main' }: SpawnOptions = {},
 ): SpawnedApp {
   let output = '';
   const merged: NodeJS.ProcessEnv = inheritEnv ? { ...process.env } : { PATH: process.env.PATH };
@@ -49,7 +54,7 @@ export function spawnApp(
   }
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')],
+    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', `${entry}.ts`)],
     { cwd: ROOT, env: merged, stdio: 'pipe' },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
