@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsString, MinLength, ValidateBy, ValidationArguments } from 'class-validator';
-import { EnvInt, validateEnv } from '../config';
+import { EnvInt, ProductionSecret, validateEnv } from '../config';
 
 /** The key must not be greater than `other`. */
 function AtMostKey(other: string): PropertyDecorator {
@@ -18,9 +18,13 @@ function AtMostKey(other: string): PropertyDecorator {
 
 /** Env keys of bearer-token authentication. */
 export class AuthEnv {
-  /** HS256 secret for bearer JWTs. Required; at least 32 characters. */
+  /**
+   * HS256 secret for bearer JWTs. Required; at least 32 characters; in production not a
+   * development, test or placeholder value (see `ProductionSecret`).
+   */
   @IsString()
   @MinLength(32)
+  @ProductionSecret()
   AUTH__JWT_SECRET: string;
 
   /** Lifetime of tokens printed by `npm run token`, in seconds. */

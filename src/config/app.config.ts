@@ -1,6 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { EnvInt, EnvOneOf } from './env.decorators';
+import { Equals, ValidateIf } from 'class-validator';
+import { EnvBoolean, EnvInt, EnvOneOf } from './env.decorators';
 import { EnvValidationError } from './env-validation.error';
+import { EnvOriginList, parseOriginList } from './origin-list.validator';
 import { validateEnv } from './validate-env';
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -8,7 +10,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** Env keys of the HTTP process itself. */
 export class AppEnv {
-  /** `production` turns on production checks (e.g. warnings for open /metrics). */
+  /**
+   * `production` turns on production checks: development, test and placeholder secrets are
+   * refused, and /metrics needs MONITORING__METRICS_TOKEN unless MONITORING__METRICS_PUBLIC=true.
+   */
   @EnvOneOf(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
@@ -55,6 +60,32 @@ export class AppEnv {
   /** Time an idle keep-alive connection stays open; above the load balancer's idle timeout. */
   @EnvInt(100, 3600000)
   HTTP__KEEP_ALIVE_TIMEOUT_MS = 72000;
+
+  /**
+   * Browser origins allowed to call the API cross-origin (CORS): a comma list of exact origins
+   * (`https://app.example.com`), or `*` for any. Empty = CORS off: no `Access-Control-Allow-*`
+   * header, so browsers refuse cross-origin reads (server-to-server clients are unaffected).
+   */
+  @EnvOriginList()
+  HTTP__CORS_ORIGINS = '';
+
+  /** Let allowed origins send cookies and read responses with credentials. Not with `*`. */
+  @EnvBoolean()
+  // Browsers reject `Access-Control-Allow-Origin: *` on a request with credentials.
+  @ValidateIf((env: AppEnv) => parseOriginList(String(env.HTTP__CORS_ORIGINS)).includes('*'))
+  @Equals(false, { message: '$property must be false when HTTP__CORS_ORIGINS is *' })
+  HTTP__CORS_CREDENTIALS = false;
+
+  /** How long a browser may cache a preflight answer (`Access-Control-Max-Age`), in seconds. */
+  @EnvInt(0, 86400)
+  HTTP__CORS_MAX_AGE_S = 600;
+
+  /**
+   * `Strict-Transport-Security` max-age, in seconds (browsers honour it over HTTPS only).
+   * 0 = no header, for a deployment that cannot promise HTTPS on this host and its subdomains.
+   */
+  @EnvInt(0, 63072000)
+  HTTP__HSTS_MAX_AGE_S = 31536000;
 }
 
 /** Typed `app` namespace. */
@@ -78,5 +109,11 @@ export const appConfig = registerAs('app', () => {
     headersTimeoutMs: env.HTTP__HEADERS_TIMEOUT_MS,
     requestTimeoutMs: env.HTTP__REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: env.HTTP__KEEP_ALIVE_TIMEOUT_MS,
+    cors: {
+      origins: parseOriginList(env.HTTP__CORS_ORIGINS),
+      credentials: env.HTTP__CORS_CREDENTIALS,
+      maxAgeSeconds: env.HTTP__CORS_MAX_AGE_S,
+    },
+    hstsMaxAgeSeconds: env.HTTP__HSTS_MAX_AGE_S,
   };
 });

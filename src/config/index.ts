@@ -8,3 +8,12 @@ export { ragConfig, RagEnv } from './rag.config';
 export { EnvValidationError } from './env-validation.error';
 export { validateEnv, validateEnvClasses } from './validate-env';
 export { EnvBoolean, EnvInt, EnvOneOf, EnvOptionalInt } from './env.decorators';
+export { EnvOriginList, parseOriginList } from './origin-list.validator';
+export {
+  estimateEntropyBits,
+  MIN_SECRET_ENTROPY_BITS,
+  ProductionSecret,
+  productionSecretProblem,
+} from './production-secret.validator';
+export type { ProductionSecretOptions } from './production-secret.validator';
+export { readPackageInfo } from './package-info';

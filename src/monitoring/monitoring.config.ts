@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { IsOptional, IsString, Matches, MinLength } from 'class-validator';
-import { EnvBoolean, EnvInt, validateEnv } from '../config';
+import { IsOptional, Matches, ValidateBy, ValidateIf, ValidationArguments } from 'class-validator';
+import { EnvBoolean, EnvInt, ProductionSecret, validateEnv } from '../config';
 
 /** Dependency groups whose outage can be made to fail readiness. */
 export const READINESS_GROUPS = ['database', 'redis', 'queues', 'breakers'] as const;
@@ -8,6 +8,29 @@ export type ReadinessGroup = (typeof READINESS_GROUPS)[number];
 
 const GROUP = `(${READINESS_GROUPS.join('|')})`;
 const GROUP_LIST = new RegExp(`^(none|\\s*${GROUP}\\s*(,\\s*${GROUP}\\s*)*)$`);
+
+/** Whether this env must carry a metrics token: production serving /metrics, not opted out. */
+function metricsTokenRequired(env: MonitoringEnv & { NODE_ENV?: string }): boolean {
+  return (
+    env.NODE_ENV === 'production' &&
+    env.MONITORING__METRICS_ENABLED &&
+    !env.MONITORING__METRICS_PUBLIC
+  );
+}
+
+/** A bearer token of 16+ characters; validated only when set or required (see ValidateIf). */
+function MetricsToken(): PropertyDecorator {
+  return ValidateBy({
+    name: 'metricsToken',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value.length >= 16,
+      defaultMessage: (args?: ValidationArguments) =>
+        args?.value === undefined
+          ? '$property is required when NODE_ENV=production (Prometheus sends it as a bearer token); set MONITORING__METRICS_PUBLIC=true to serve /metrics without it'
+          : '$property must be at least 16 characters',
+    },
+  });
+}
 
 /** Env keys of probes, metrics, request timing and graceful shutdown. */
 export class MonitoringEnv {
@@ -19,11 +42,26 @@ export class MonitoringEnv {
   @EnvBoolean()
   MONITORING__METRICS_ENABLED = true;
 
-  /** When set, /metrics requires `Authorization: Bearer <token>`. */
-  @IsOptional()
-  @IsString()
-  @MinLength(16)
+  /**
+   * When set, /metrics requires `Authorization: Bearer <token>`. Required in production unless
+   * `MONITORING__METRICS_PUBLIC=true` or `MONITORING__METRICS_ENABLED=false`; in production not
+   * a development, test or placeholder value.
+   */
+  @ValidateIf(
+    (env: MonitoringEnv) =>
+      env.MONITORING__METRICS_TOKEN !== undefined || metricsTokenRequired(env),
+  )
+  @MetricsToken()
+  // 16-character tokens are allowed: only the markers are checked, not the entropy.
+  @ProductionSecret({ minEntropyBits: 0 })
   MONITORING__METRICS_TOKEN?: string;
+
+  /**
+   * Serve /metrics without a token in production. Only when the port is not reachable from
+   * outside (a private network, or a NetworkPolicy that admits Prometheus alone).
+   */
+  @EnvBoolean()
+  MONITORING__METRICS_PUBLIC = false;
 
   /**
    * Port of the worker process's own HTTP listener (`npm run start:worker`): `/health/live`,

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsOptional, IsString, Matches, MinLength } from 'class-validator';
-import { EnvInt, validateEnv } from '../config';
+import { EnvInt, ProductionSecret, validateEnv } from '../config';
 
 /** Env keys of the pagination module. */
 export class PaginationEnv {
@@ -42,9 +42,13 @@ export class PaginationEnv {
   @EnvInt(1, 86400)
   PAGINATION__COUNT_CACHE_TTL = 300;
 
-  /** HMAC key that signs cursors (32+ characters). */
+  /**
+   * HMAC key that signs cursors (32+ characters); in production not a development, test or
+   * placeholder value (see `ProductionSecret`).
+   */
   @IsString()
   @MinLength(32)
+  @ProductionSecret()
   PAGINATION__CURSOR_SECRET: string;
 
   /** Id of the current cursor key, written into every cursor so keys can rotate. */

@@ -2,9 +2,9 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../auth';
+import { readPackageInfo } from '../../config';
 import { monitoringConfig } from '../monitoring.config';
 import { InfoResponse, toInfoResponse } from './info.dto';
-import { readPackageInfo } from './package-info';
 
 /** `GET /info`: what is running and since when. */
 @ApiTags('monitoring')

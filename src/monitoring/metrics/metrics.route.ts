@@ -13,8 +13,9 @@ export const METRICS_PATH = '/metrics';
 /**
  * Serves the registry at `GET /metrics` as a plain Fastify route, outside Nest's guards:
  * the JWT guard would reject Prometheus' static bearer token. With `MONITORING__METRICS_TOKEN`
- * set, the route requires `Authorization: Bearer <token>`; without it the route is open (keep
- * it off public ingress) and a production boot logs a warning.
+ * set, the route requires `Authorization: Bearer <token>`. Production refuses to boot without
+ * it unless `MONITORING__METRICS_PUBLIC=true` (see MonitoringEnv); then the route is open (keep
+ * it off public ingress) and the boot logs a warning.
  */
 @Injectable()
 export class MetricsRoute implements OnModuleInit {
@@ -34,7 +35,9 @@ export class MetricsRoute implements OnModuleInit {
     }
     const token = this.config.metricsToken;
     if (!token && this.app.isProduction) {
-      this.logger.warn('MONITORING__METRICS_TOKEN is not set: /metrics is open to any caller');
+      this.logger.warn(
+        'MONITORING__METRICS_PUBLIC=true and no MONITORING__METRICS_TOKEN: /metrics is open to any caller',
+      );
     }
     fastify.get(METRICS_PATH, async (request, reply) => {
       void reply.header('Cache-Control', 'no-store');

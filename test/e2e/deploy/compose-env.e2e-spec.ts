@@ -18,6 +18,7 @@ const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
 const OPERATOR_SHELL = {
   AUTH__JWT_SECRET: randomBytes(32).toString('hex'),
   PAGINATION__CURSOR_SECRET: randomBytes(32).toString('hex'),
+  MONITORING__METRICS_TOKEN: randomBytes(32).toString('hex'),
 };
 
 /**
@@ -35,7 +36,11 @@ describe('docker-compose.yml', () => {
       composeServiceEnv(COMPOSE_FILE, 'app', {});
     } catch (error) {
       const names = (error as MissingComposeVariableError).missing.map(({ name }) => name);
-      expect(names.sort()).toEqual(['AUTH__JWT_SECRET', 'PAGINATION__CURSOR_SECRET']);
+      expect(names.sort()).toEqual([
+        'AUTH__JWT_SECRET',
+        'MONITORING__METRICS_TOKEN',
+        'PAGINATION__CURSOR_SECRET',
+      ]);
     }
   });
 
@@ -127,6 +132,13 @@ describe('docker-compose.yml', () => {
       // The secrets reach no log line.
       expect(output()).not.toContain(OPERATOR_SHELL.AUTH__JWT_SECRET);
       expect(output()).not.toContain(OPERATOR_SHELL.PAGINATION__CURSOR_SECRET);
+      expect(output()).not.toContain(OPERATOR_SHELL.MONITORING__METRICS_TOKEN);
+      // /metrics answers Prometheus' token only (compose gives Prometheus the same value).
+      expect((await fetch(`${baseUrl}/metrics`)).status).toBe(401);
+      const scrape = await fetch(`${baseUrl}/metrics`, {
+        headers: { Authorization: `Bearer ${OPERATOR_SHELL.MONITORING__METRICS_TOKEN}` },
+      });
+      expect(scrape.status).toBe(200);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
