@@ -3,13 +3,15 @@ import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { appConfig, performanceConfig } from '../config';
+import { appConfig, performanceConfig, readPackageInfo } from '../config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging';
+import { BOARD_PATH } from '../queues';
 import { BODY_LIMIT, BodyLimitValue } from './body-limit.decorator';
+import { enableCors, registerSecurityHeaders } from './http-security';
 import { applyHttpTimeouts } from './http-timeouts';
 import { registerJsonBodyParser } from './json-body.parser';
 import { registerLingeringClose } from './lingering-close';
-import { setupOpenApi } from './openapi';
+import { DOCS_PATH, setupOpenApi } from './openapi';
 import { createValidationPipe } from './validation.pipe';
 
 function optional<T>(app: NestFastifyApplication, token: string | symbol): T | undefined {
@@ -27,14 +29,14 @@ const LINGER_MS = 2000;
 export interface CreateAppOptions {
   /** Buffer logs until the pino logger is ready (production boot). @default true */
   bufferLogs?: boolean;
-  /** Version shown in OpenAPI and /info. @default '0.0.0' */
+  /** Version shown in OpenAPI. @default the version in package.json */
   version?: string;
 }
 
 /**
  * Creates the Fastify-based Nest app with everything the HTTP surface needs: request ids,
  * JSON-only bodies (415 otherwise) with a depth limit, per-route body limits (`@BodyLimit`),
- * request/header timeouts, validation and OpenAPI. Signals are handled by
+ * request/header timeouts, security headers (helmet), CORS from config, validation and OpenAPI. Signals are handled by
  * `GracefulShutdown` (see main.ts); tests call `app.close()`.
  * Shared by `main.ts` and the e2e tests so both run the same app.
  */
@@ -65,6 +67,9 @@ export async function createApp(
   }
   applyHttpTimeouts(app.getHttpServer(), config);
 
+  await registerSecurityHeaders(app, config, [DOCS_PATH, BOARD_PATH]);
+  enableCors(app, config);
+
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify, { maxDepth: config.jsonMaxDepth });
   registerLingeringClose(fastify, LINGER_MS);
@@ -80,6 +85,6 @@ export async function createApp(
   });
 
   app.useGlobalPipes(createValidationPipe());
-  setupOpenApi(app, options.version ?? '0.0.0');
+  setupOpenApi(app, options.version ?? readPackageInfo().version);
   return app;
 }

@@ -24,10 +24,16 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
   return SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
 }
 
+/** Where Swagger UI is served (the document at `${DOCS_PATH}-json` and `-yaml`). */
+export const DOCS_PATH = '/docs';
+
 /** Serves the UI at `/docs` and the document at `/docs-json`. */
 export function setupOpenApi(app: INestApplication, version: string): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, version), {
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, () => buildOpenApiDocument(app, version), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
+    // No badge from validator.swagger.io: it would send the document's URL to a third party,
+    // and the page's CSP (PAGE_CSP) loads images from this origin only.
+    swaggerOptions: { validatorUrl: null },
   });
 }
