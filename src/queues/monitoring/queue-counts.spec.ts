@@ -33,6 +33,20 @@ describe(QueueCounts.name, () => {
     expect(fresh.get('compute')).toEqual({ completed: 2 });
   });
 
+  it('should read again when asked for fresh counts, and serve that read to the next callers', async () => {
+    const counts = jest.fn(() => Promise.resolve({ completed: 1 }));
+    const queueCounts = new QueueCounts(registryOf({ compute: counts }));
+
+    await queueCounts.read();
+    counts.mockResolvedValueOnce({ completed: 2 });
+    const fresh = await queueCounts.read({ fresh: true });
+    const next = await queueCounts.read();
+
+    expect(counts).toHaveBeenCalledTimes(2);
+    expect(fresh.get('compute')).toEqual({ completed: 2 });
+    expect(next).toBe(fresh);
+  });
+
   it('should read null for a queue that fails or does not answer, and the others normally', async () => {
     const queueCounts = new QueueCounts(
       registryOf({

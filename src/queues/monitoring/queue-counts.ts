@@ -22,10 +22,14 @@ export class QueueCounts {
 
   constructor(private readonly registry: QueueRegistry) {}
 
-  /** Counts by queue name (`null` for a queue whose Redis did not answer). */
-  read(): Promise<Map<string, JobCounts | null>> {
+  /**
+   * Counts by queue name (`null` for a queue whose Redis did not answer). `fresh` starts a new
+   * read whatever the cache holds (a scrape, so its gauges agree with the job counters beside
+   * them); the read then serves the next second's callers.
+   */
+  read({ fresh = false }: { fresh?: boolean } = {}): Promise<Map<string, JobCounts | null>> {
     const now = Date.now();
-    if (!this.current || now - this.current.startedAt >= COUNTS_MAX_AGE_MS) {
+    if (fresh || !this.current || now - this.current.startedAt >= COUNTS_MAX_AGE_MS) {
       this.current = { startedAt: now, counts: this.readAll() };
     }
     return this.current.counts;

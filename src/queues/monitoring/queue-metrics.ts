@@ -10,8 +10,8 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 30
 
 /**
  * Queue metrics: `bull_queue_jobs{queue,state}` and `bull_queue_oldest_waiting_age_seconds`
- * (read from Redis at scrape time through {@link QueueCounts}, so a scrape and `/performance/stats`
- * within a second share one read; a Redis outage leaves the last values), plus job durations,
+ * (read from Redis at scrape time through {@link QueueCounts}; `/performance/stats` in the next
+ * second reuses that read; a Redis outage leaves the last values), plus job durations,
  * waits, completions, failures, dead jobs and stalls counted from this process's worker events.
  */
 @Injectable()
@@ -54,7 +54,7 @@ export class QueueMetrics {
       help: 'Jobs per queue and state',
       labelNames: ['queue', 'state'],
     });
-    for (const [queue, counts] of await this.counts.read()) {
+    for (const [queue, counts] of await this.counts.read({ fresh: true })) {
       if (!counts) {
         continue;
       }
