@@ -52,8 +52,7 @@ describe(parseJsonBody.name, () => {
     let ticks = 0;
     const timer = setInterval(() => (ticks += 1), 0);
     const items = (await parseJsonBody(body, { maxDepth: 4, parse, sliceBytes: 1024 })) as
-      | unknown[]
-      | undefined;
+      unknown[] | undefined;
     clearInterval(timer);
     expect(items).toHaveLength(5000);
     expect(ticks).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ const route = (facts: Partial<RouteFacts>): RouteFacts => ({
   hasBody: false,
   hasQuery: false,
   isPublic: true,
+  rateLimited: false,
   ...facts,
 });
 
@@ -37,6 +38,12 @@ describe(errorResponsesFor.name, () => {
 
   it('should give a public list 400 for its query and no 401', () => {
     expect(statuses({ hasQuery: true })).toEqual([400, 503]);
+  });
+
+  it('should give a rate-limited route 429 with Retry-After', () => {
+    expect(statuses({ rateLimited: true })).toEqual([429, 503]);
+    const [tooMany] = errorResponsesFor(route({ rateLimited: true }), 100);
+    expect(tooMany).toMatchObject({ status: 429, headers: { 'Retry-After': expect.anything() } });
   });
 
   it('should name the param length limit in the 414', () => {

@@ -4,6 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { ApiProperty, ApiResponse, type ApiResponseOptions } from '@nestjs/swagger';
 import { routeAccess } from '../auth';
+import { isRateLimitExempt, RateLimit } from '../rate-limit';
 
 // @nestjs/swagger's metadata keys (its package exports do not expose its constants module).
 const API_RESPONSE = 'swagger/apiResponse';
@@ -41,12 +42,15 @@ export interface RouteFacts {
   hasQuery: boolean;
   isPublic: boolean;
   roles?: readonly string[];
+  /** Counted by the rate limiter (not a probe, a scrape or a `@RateLimit({ skip: true })` route). */
+  rateLimited: boolean;
 }
 
 /**
  * The error statuses a route can answer, from what it is: input it parses (400), a path
  * parameter (404 for an unknown id, 414 over Fastify's `maxParamLength`), a body (413 over the
- * limit, 415 for a non-JSON type), a token (401), a role (403), a dependency (503 + Retry-After).
+ * limit, 415 for a non-JSON type), a token (401), a role (403), the rate limit (429 +
+ * Retry-After), a dependency (503 + Retry-After).
  */
 export function errorResponsesFor(
   route: RouteFacts,
@@ -81,18 +85,22 @@ export function errorResponsesFor(
       error(415, 'Content-Type is not application/json'),
     );
   }
+  const retryAfter = {
+    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+  };
+  if (route.rateLimited) {
+    responses.push({
+      ...error(429, 'Too many requests from this user or client IP in the current window'),
+      headers: retryAfter,
+    });
+  }
   if (!DEPENDENCY_FREE_PATHS.has(route.path)) {
     responses.push({
       ...error(
         503,
         'A dependency (database, Redis, queue or upstream) is unavailable or overloaded; retry later',
       ),
-      headers: {
-        'Retry-After': {
-          description: 'Seconds to wait before retrying',
-          schema: { type: 'integer' },
-        },
-      },
+      headers: retryAfter,
     });
   }
   return responses;
@@ -166,6 +174,9 @@ function documentController(
         args.includes(RouteParamtypes.QUERY) || apiParams.some((param) => param.in === 'query'),
       isPublic: access.isPublic,
       roles: access.roles,
+      rateLimited:
+        !isRateLimitExempt(path) &&
+        !reflector.getAllAndOverride(RateLimit, [handler, controller])?.skip,
     };
     const documented = {
       ...classResponses,

@@ -1,6 +1,11 @@
 /** Route prefixes never limited: probes and scrapes must work when a client is throttled. */
 export const EXEMPT_ROUTE_PREFIXES = ['/health', '/metrics'] as const;
 
+/** Whether the rate limiter leaves a route alone (probes and scrapes). */
+export function isRateLimitExempt(url: string): boolean {
+  return EXEMPT_ROUTE_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
+}
+
 /** Key segment of the fleet counters under `REDIS__KEY_PREFIX`. */
 export const RATE_LIMIT_KEY_SEGMENT = 'rl';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenService } from '../auth';
 import { Decision, FleetCounter, WindowPolicy } from './fleet-counter';
 import type { RateLimitConfig } from './rate-limit.config';
-import { EXEMPT_ROUTE_PREFIXES } from './rate-limit.constants';
+import { isRateLimitExempt } from './rate-limit.constants';
 import type { RateLimitOptions } from './rate-limit.decorator';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -54,7 +54,7 @@ export class RoutePolicies {
   }
 
   private resolve(id: string, url: string): WindowPolicy | null {
-    if (EXEMPT_ROUTE_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) {
+    if (isRateLimitExempt(url)) {
       return null;
     }
     const options = this.overrides.get(id) ?? this.overrides.get(`* ${url}`);

@@ -83,14 +83,14 @@ describe('OpenAPI error statuses (e2e)', () => {
   it.each([
     ['/agents/{id}', 'get', [200, 400, 404, 414, 503], [401, 403, 413, 415]],
     ['/agents/{id}', 'put', [200, 400, 401, 403, 404, 413, 414, 415, 503], []],
-    ['/agents', 'get', [200, 400, 503], [401, 404, 413]],
+    ['/agents', 'get', [200, 400, 429, 503], [401, 404, 413]],
     ['/agents/batch', 'post', [201, 400, 401, 413, 415, 503], [403, 404]],
     ['/tools', 'get', [200, 400, 503], [401]],
     ['/tools', 'post', [201, 400, 401, 403, 409, 413, 415, 503], [404]],
     ['/templates/{id}', 'delete', [204, 400, 401, 403, 404, 414, 503], []],
     ['/compute/{task_id}', 'get', [200, 400, 401, 404, 414, 503], [403]],
     ['/info', 'get', [200], [400, 401, 503]],
-    ['/health/live', 'get', [200, 503], [400, 401]],
+    ['/health/live', 'get', [200, 503], [400, 401, 429]],
   ])('should list the statuses %s %s can answer', (path, method, present, absent) => {
     expect(statuses(path, method)).toEqual(expect.arrayContaining(present));
     for (const status of absent) {
@@ -100,6 +100,7 @@ describe('OpenAPI error statuses (e2e)', () => {
 
   it('should give 503 a Retry-After header, keeping a route own description of a status', () => {
     expect(paths['/agents'].get.responses['503'].headers).toHaveProperty('Retry-After');
+    expect(paths['/agents'].get.responses['429'].headers).toHaveProperty('Retry-After');
     // The probes document their own 503 (not ready), without Retry-After.
     expect(paths['/health/ready'].get.responses['503'].headers).toBeUndefined();
   });
