@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { ConfigType } from '@nestjs/config';
 import { AppModule } from './app.module';
-import { createApp } from './bootstrap';
-import { appConfig, EnvValidationError } from './config';
+import { createApp, exitOnBootFailure } from './bootstrap';
+import { appConfig } from './config';
 import { GracefulShutdown } from './monitoring';
 
 async function bootstrap(): Promise<void> {
@@ -15,14 +15,4 @@ async function bootstrap(): Promise<void> {
   shutdown.listen();
 }
 
-bootstrap().catch((error: unknown) => {
-  // A bad environment is an operator error: print the bad keys, not a stack trace.
-  if (error instanceof EnvValidationError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `Boot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  }
-  process.exit(1);
-});
+bootstrap().catch((error: unknown) => exitOnBootFailure('Boot failed', error));

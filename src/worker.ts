@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { inspect } from 'node:util';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { EnvValidationError } from './config';
+import { exitOnBootFailure } from './bootstrap';
 import { GracefulShutdown, monitoringConfig, ShutdownState } from './monitoring';
 import { queuesConfig } from './queues';
 import { WorkerModule } from './worker.module';
@@ -31,23 +30,4 @@ async function bootstrap(): Promise<void> {
   }).listen();
 }
 
-/**
- * What to print for a boot error: an Error's stack with its `cause` chain, or, for anything else
- * thrown (a library rejecting with `undefined` printed "Worker boot failed: undefined"), the value
- * and the fact that it is not an Error.
- */
-function describeBootError(error: unknown): string {
-  const text = inspect(error, { depth: 4, breakLength: Infinity });
-  return error instanceof Error
-    ? text
-    : `${text} (a non-Error value was thrown; the log above may say more)`;
-}
-
-bootstrap().catch((error: unknown) => {
-  if (error instanceof EnvValidationError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`Worker boot failed: ${describeBootError(error)}\n`);
-  }
-  process.exit(1);
-});
+bootstrap().catch((error: unknown) => exitOnBootFailure('Worker boot failed', error));

@@ -1,4 +1,5 @@
 export { createApp } from './create-app';
+export { describeBootError, exitOnBootFailure } from './boot-failure';
 export type { CreateAppOptions } from './create-app';
 export { BodyLimit, BODY_LIMIT } from './body-limit.decorator';
 export type { BodyLimitValue } from './body-limit.decorator';
