@@ -44,11 +44,15 @@ export async function createApp(
   rootModule: Type | DynamicModule,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  // Read before the app exists: Fastify takes trustProxy only at construction. (The root module's
+  // forRoot() has loaded and validated the environment by now.)
+  const { trustProxyHops } = appConfig();
   const adapter = new FastifyAdapter({
     genReqId: requestIdOf,
     // Decided per route in the onRoute hook below; this is only the parser's hard ceiling.
     bodyLimit: 512 * 1024 * 1024,
     return503OnClosing: false,
+    trustProxy: trustProxyHops > 0 ? trustProxyHops : false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: options.bufferLogs ?? true,

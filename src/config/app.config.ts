@@ -86,6 +86,14 @@ export class AppEnv {
    */
   @EnvInt(0, 63072000)
   HTTP__HSTS_MAX_AGE_S = 31536000;
+
+  /**
+   * Proxies in front of the app (an ingress, a load balancer) whose `X-Forwarded-For` entry is
+   * trusted: the client IP (rate limits, logs) is taken that many hops from the right. 0 = the
+   * socket's peer address, the only safe value when clients can reach the app directly.
+   */
+  @EnvInt(0, 10)
+  HTTP__TRUST_PROXY_HOPS = 0;
 }
 
 /** Typed `app` namespace. */
@@ -115,5 +123,6 @@ export const appConfig = registerAs('app', () => {
       maxAgeSeconds: env.HTTP__CORS_MAX_AGE_S,
     },
     hstsMaxAgeSeconds: env.HTTP__HSTS_MAX_AGE_S,
+    trustProxyHops: env.HTTP__TRUST_PROXY_HOPS,
   };
 });

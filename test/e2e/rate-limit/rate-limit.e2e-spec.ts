@@ -43,6 +43,8 @@ describe('Rate limit (e2e, full app)', () => {
       RATE_LIMIT__ENABLED: 'true',
       RATE_LIMIT__MAX: String(LIMIT),
       RATE_LIMIT__WINDOW_MS: String(WINDOW_MS),
+      // One trusted proxy: without X-Forwarded-For the peer address is the client, as before.
+      HTTP__TRUST_PROXY_HOPS: '1',
     });
     t = await createTestApp();
   });
@@ -120,5 +122,24 @@ describe('Rate limit (e2e, full app)', () => {
     expect(refused.headers['retry-after']).toBeDefined();
     expect(otherIp.status).toBe(200);
     expect(otherIp.headers['x-cache']).toBe('HIT');
+  });
+
+  it('should count clients behind a trusted proxy by their forwarded address', async () => {
+    const proxy = '10.9.1.1';
+    const first = { 'x-forwarded-for': '203.0.113.7' };
+    await burst(LIMIT, () => get('/templates', first, proxy));
+
+    const refused = await get('/templates', first, proxy);
+    const second = await get('/templates', { 'x-forwarded-for': '203.0.113.8' }, proxy);
+    // A spoofed entry left of the trusted hop changes nothing: the proxy appended the real one.
+    const spoofed = await get(
+      '/templates',
+      { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' },
+      proxy,
+    );
+
+    expect(refused.status).toBe(429);
+    expect(second.status).toBe(200);
+    expect(spoofed.status).toBe(429);
   });
 });
