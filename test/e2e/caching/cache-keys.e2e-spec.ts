@@ -40,7 +40,15 @@ describe(`${HttpCacheInterceptor.name} keys (e2e)`, () => {
     // Undeclared params BYPASS (the route's validation decides); excluded ones still hit.
     await t.get('/scenario/items/junk?page=1&limit=20');
     await waitForEntryKeys(redis, keyPrefix, 'scenario:items:id');
-    const before = await itemKeys();
+    // Entries are written to Redis after the response: wait until earlier tests' writes have all
+    // landed (one landed between the two snapshots on a loaded machine).
+    let before = await itemKeys();
+    for (let settled = false, tries = 0; !settled && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const again = await itemKeys();
+      settled = JSON.stringify(again) === JSON.stringify(before);
+      before = again;
+    }
 
     const answers = [];
     for (let batch = 0; batch < 40; batch++) {
