@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { HttpCacheInterceptor } from '../../../src/caching';
+import { testKeyPrefix } from '../../fixtures/caching/caching-app';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
 describe('Cache fast path (e2e, full app)', () => {
@@ -7,7 +8,15 @@ describe('Cache fast path (e2e, full app)', () => {
   let intercept: jest.SpyInstance;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Its own key prefix: other files of the run cache GET /templates too (the rate-limit suite
+    // did, and this test's first request, which must miss, was then a hit).
+    const runPrefix = process.env.REDIS__KEY_PREFIX;
+    process.env.REDIS__KEY_PREFIX = testKeyPrefix('fast_path');
+    try {
+      t = await createTestApp();
+    } finally {
+      process.env.REDIS__KEY_PREFIX = runPrefix;
+    }
   });
 
   beforeEach(() => {

@@ -1,3 +1,4 @@
+import { testKeyPrefix } from '../../fixtures/caching/caching-app';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
 const LIMIT = 100;
@@ -43,6 +44,8 @@ describe('Rate limit (e2e, full app)', () => {
       RATE_LIMIT__ENABLED: 'true',
       RATE_LIMIT__MAX: String(LIMIT),
       RATE_LIMIT__WINDOW_MS: String(WINDOW_MS),
+      // Its own keys: its cached /templates must not be another file's first response.
+      REDIS__KEY_PREFIX: testKeyPrefix('rate_limit'),
       // One trusted proxy: without X-Forwarded-For the peer address is the client, as before.
       HTTP__TRUST_PROXY_HOPS: '1',
     });
