@@ -10,6 +10,13 @@ const esmTransform = {
 };
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_DEPENDENCIES.join('|')})/)`];
 
+/** The fault suite and the cross-instance invalidation latency test (see the `timed` project). */
+const TIMED_SUITES = [
+  '<rootDir>/test/e2e/faults/**/*.e2e-spec.ts',
+  '<rootDir>/test/e2e/caching/invalidation.e2e-spec.ts',
+];
+const TIMED_SUITES_IGNORED = ['<rootDir>/test/e2e/faults/', '<rootDir>/test/e2e/caching/invalidation\\.'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   // Per-project testTimeout is ignored by Jest; e2e tests talk to real services, so allow 60 s.
@@ -33,7 +40,7 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/faults/'],
+      testPathIgnorePatterns: ['/node_modules/', ...TIMED_SUITES_IGNORED],
       transform: { '^.+\\.ts$': tsJest, ...esmTransform },
       transformIgnorePatterns,
       setupFiles: ['<rootDir>/test/setup/env.ts'],
@@ -41,13 +48,13 @@ module.exports = {
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
     {
-      // The fault suite times requests in milliseconds: `npm test` runs it in a jest process of
-      // its own, after the others, so no heap grown by 100 other files (full collections of
-      // hundreds of ms) and no handle they left behind lands inside its measurements.
-      displayName: 'faults',
+      // Suites that time requests in milliseconds: `npm test` runs them in a jest process of their
+      // own, after the others, so no heap grown by 100 other files (full collections of hundreds
+      // of ms) and no handle they left behind lands inside their measurements.
+      displayName: 'timed',
       testEnvironment: 'node',
       rootDir: '.',
-      testMatch: ['<rootDir>/test/e2e/faults/**/*.e2e-spec.ts'],
+      testMatch: TIMED_SUITES,
       transform: { '^.+\\.ts$': tsJest, ...esmTransform },
       transformIgnorePatterns,
       setupFiles: ['<rootDir>/test/setup/env.ts'],
