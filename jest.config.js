@@ -10,12 +10,20 @@ const esmTransform = {
 };
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_DEPENDENCIES.join('|')})/)`];
 
-/** The fault suite and the cross-instance invalidation latency test (see the `timed` project). */
+/**
+ * The fault suite, the cache's Redis outage test and the cross-instance invalidation latency test
+ * (see the `timed` project).
+ */
 const TIMED_SUITES = [
   '<rootDir>/test/e2e/faults/**/*.e2e-spec.ts',
   '<rootDir>/test/e2e/caching/invalidation.e2e-spec.ts',
+  '<rootDir>/test/e2e/caching/redis-outage.e2e-spec.ts',
 ];
-const TIMED_SUITES_IGNORED = ['<rootDir>/test/e2e/faults/', '<rootDir>/test/e2e/caching/invalidation\\.'];
+const TIMED_SUITES_IGNORED = [
+  '<rootDir>/test/e2e/faults/',
+  '<rootDir>/test/e2e/caching/invalidation\\.',
+  '<rootDir>/test/e2e/caching/redis-outage\\.',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {
