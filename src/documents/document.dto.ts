@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, IsUUID, Length, NotContains, ValidateIf } from 'class-validator';
+import { IsString, IsUUID, Length, NotContains } from 'class-validator';
+import { IfPresent } from '../bootstrap';
 import { IsDocumentContent } from './document-content.validator';
 
-/** Validates the field unless it is absent; unlike `@IsOptional()`, null is validated (and fails). */
-const IfPresent = (): PropertyDecorator => ValidateIf((_dto, value) => value !== undefined);
 /** PostgreSQL text rejects NUL; saying so here keeps it a 400 naming the field. */
 const NoNul = (): PropertyDecorator =>
   NotContains('\u0000', { message: '$property must not contain NUL characters' });

@@ -1,11 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
-import { IsJsonObject } from '../bootstrap';
+import { IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IfPresent, IsJsonObject } from '../bootstrap';
 import { TEMPLATE_CONFIG_MAX_BYTES } from './template.constants';
 import type { TemplateEntity } from './template.entity';
-
-/** Validates the field unless it is absent; unlike `@IsOptional()`, null is validated (and fails). */
-const IfPresent = (): PropertyDecorator => ValidateIf((_dto, value) => value !== undefined);
 
 /** Path parameters of `/templates/{id}`. */
 export class TemplateIdParams {

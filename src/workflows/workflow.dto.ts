@@ -1,14 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
-import { IsJsonObject } from '../bootstrap';
+import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IfPresent, IsJsonObject } from '../bootstrap';
 import {
   WORKFLOW_DEFINITION_MAX_BYTES,
   WORKFLOW_STATUSES,
   type WorkflowStatus,
 } from './workflow.constants';
-
-/** Validates the field unless it is absent; unlike `@IsOptional()`, null is validated (and fails). */
-const IfPresent = (): PropertyDecorator => ValidateIf((_dto, value) => value !== undefined);
 
 /** Path parameters of `/workflows/{id}`. */
 export class WorkflowIdParams {

@@ -9,8 +9,8 @@ import {
   IsUUID,
   Length,
   MaxLength,
-  ValidateIf,
 } from 'class-validator';
+import { IfPresent } from '../../bootstrap';
 import {
   AGENT_STATUSES,
   AGENT_TYPES,
@@ -18,9 +18,6 @@ import {
   type AgentStatus,
   type AgentType,
 } from '../agents.constants';
-
-/** Skips validation only when the field is absent: `null` is still rejected. */
-export const isPresent = (_dto: object, value: unknown): boolean => value !== undefined;
 
 /** A new agent, owned by the caller. */
 export class CreateAgentDto {
@@ -34,7 +31,7 @@ export class CreateAgentDto {
   type: AgentType;
 
   @ApiPropertyOptional({ enum: AGENT_STATUSES, default: 'active' })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsIn(AGENT_STATUSES)
   status?: AgentStatus;
 
@@ -45,7 +42,7 @@ export class CreateAgentDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, default: {} })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsObject()
   config?: Record<string, unknown>;
 
@@ -55,7 +52,7 @@ export class CreateAgentDto {
     maxItems: MAX_AGENT_TOOLS,
     description: 'Ids of existing tools; unknown ids are a 400 naming them',
   })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsArray()
   @ArrayMaxSize(MAX_AGENT_TOOLS)
   @IsUUID('all', { each: true })

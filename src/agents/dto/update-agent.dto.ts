@@ -9,8 +9,8 @@ import {
   IsUUID,
   Length,
   MaxLength,
-  ValidateIf,
 } from 'class-validator';
+import { IfPresent } from '../../bootstrap';
 import {
   AGENT_STATUSES,
   AGENT_TYPES,
@@ -18,7 +18,6 @@ import {
   type AgentStatus,
   type AgentType,
 } from '../agents.constants';
-import { isPresent } from './create-agent.dto';
 
 /**
  * Changes to an agent: absent fields are kept; only `description` may be cleared with `null`.
@@ -26,18 +25,18 @@ import { isPresent } from './create-agent.dto';
  */
 export class UpdateAgentFieldsDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ enum: AGENT_TYPES })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsIn(AGENT_TYPES)
   type?: AgentType;
 
   @ApiPropertyOptional({ enum: AGENT_STATUSES })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsIn(AGENT_STATUSES)
   status?: AgentStatus;
 
@@ -48,7 +47,7 @@ export class UpdateAgentFieldsDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsObject()
   config?: Record<string, unknown>;
 }
@@ -61,7 +60,7 @@ export class UpdateAgentDto extends UpdateAgentFieldsDto {
     maxItems: MAX_AGENT_TOOLS,
     description: "Replaces the agent's tools; unknown ids are a 400 naming them",
   })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsArray()
   @ArrayMaxSize(MAX_AGENT_TOOLS)
   @IsUUID('all', { each: true })

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-
-/** Skips validation only when the field is absent: `null` is still rejected. */
-const isPresent = (_dto: object, value: unknown): boolean => value !== undefined;
+import { IsObject, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IfPresent } from '../../bootstrap';
 
 /** A new tool. */
 export class CreateToolDto {
@@ -18,13 +16,13 @@ export class CreateToolDto {
   description?: string | null;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 50, default: 'function' })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsString()
   @Length(1, 50)
   kind?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, default: {} })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsObject()
   config?: Record<string, unknown>;
 }
@@ -32,7 +30,7 @@ export class CreateToolDto {
 /** Changes to a tool: absent fields are kept; `description` may be cleared with `null`. */
 export class UpdateToolDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Unique name' })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsString()
   @Length(1, 100)
   name?: string;
@@ -44,13 +42,13 @@ export class UpdateToolDto {
   description?: string | null;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsString()
   @Length(1, 50)
   kind?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @ValidateIf(isPresent)
+  @IfPresent()
   @IsObject()
   config?: Record<string, unknown>;
 }
