@@ -21,6 +21,17 @@ describe(MonitoringEnv.name, () => {
     ).toThrow(/MONITORING__READINESS_REQUIRED: must be "none" or a comma list/);
   });
 
+  it('should leave the management port off by default and accept a port or 0', () => {
+    expect(validateEnv(MonitoringEnv, {}).MONITORING__MANAGEMENT_PORT).toBeUndefined();
+    expect(
+      validateEnv(MonitoringEnv, { MONITORING__MANAGEMENT_PORT: '9090' })
+        .MONITORING__MANAGEMENT_PORT,
+    ).toBe(9090);
+    expect(() => validateEnv(MonitoringEnv, { MONITORING__MANAGEMENT_PORT: '70000' })).toThrow(
+      /MONITORING__MANAGEMENT_PORT: /,
+    );
+  });
+
   describe('MONITORING__METRICS_TOKEN', () => {
     const production = { NODE_ENV: 'production' };
 

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsOptional, Matches, ValidateBy, ValidateIf, ValidationArguments } from 'class-validator';
-import { EnvBoolean, EnvInt, ProductionSecret, validateEnv } from '../config';
+import { EnvBoolean, EnvInt, EnvOptionalInt, ProductionSecret, validateEnv } from '../config';
 
 /** Dependency groups whose outage can be made to fail readiness. */
 export const READINESS_GROUPS = ['database', 'redis', 'queues', 'breakers'] as const;
@@ -71,6 +71,16 @@ export class MonitoringEnv {
   @EnvInt(0, 65535)
   MONITORING__WORKER_PORT = 3001;
 
+  /**
+   * Port of the management listener (like Spring Boot Actuator's `management.server.port`), on
+   * `HOST`: `/metrics` (same token rule as on `PORT`), probe details, `/health/performance`,
+   * `/performance/stats`, `/info`, `/cache`, `/resilience` and bull-board (`/admin/queues`),
+   * which then answer 404 on `PORT`; the probes stay on `PORT` too, status only. Unset = no
+   * listener, every route on `PORT`; 0 = any free port (tests).
+   */
+  @EnvOptionalInt(0, 65535)
+  MONITORING__MANAGEMENT_PORT?: number;
+
   /** Groups whose outage makes /health/ready 503 (comma list, or `none`); others only degrade it. */
   @Matches(GROUP_LIST, {
     message: `$property must be "none" or a comma list of ${READINESS_GROUPS.join(', ')}`,
@@ -119,6 +129,7 @@ export const monitoringConfig = registerAs('monitoring', () => {
     metricsEnabled: env.MONITORING__METRICS_ENABLED,
     metricsToken: env.MONITORING__METRICS_TOKEN,
     workerPort: env.MONITORING__WORKER_PORT,
+    managementPort: env.MONITORING__MANAGEMENT_PORT,
     readinessRequired: parseRequiredGroups(env.MONITORING__READINESS_REQUIRED),
     checkTimeoutMs: env.MONITORING__CHECK_TIMEOUT_MS,
     eventLoopLagMs: env.MONITORING__EVENT_LOOP_LAG_MS,

@@ -10,6 +10,7 @@ import { ProbesService } from './health/probes.service';
 import { ReadinessService } from './health/readiness.service';
 import { StartupHook } from './health/startup.hook';
 import { InfoController } from './info/info.controller';
+import { ManagementServer } from './management/management-server';
 import { DatabaseMetrics } from './metrics/database-metrics';
 import { HttpMetrics } from './metrics/http-metrics';
 import { MetricsRoute } from './metrics/metrics.route';
@@ -23,7 +24,7 @@ import { PerformanceService } from './stats/performance.service';
 /**
  * Probes (`/health/live|ready|startup`), Prometheus `/metrics`, request timing
  * (`X-Process-Time`, HTTP metrics, slow-request log), `/performance/stats`,
- * `/health/performance` and `/info`. Imported once by the app module; other modules import
+ * `/health/performance`, `/info` and the management port (`MONITORING__MANAGEMENT_PORT`). Imported once by the app module; other modules import
  * {@link MonitoringCoreModule} to register what they own.
  */
 @Module({
@@ -43,7 +44,8 @@ import { PerformanceService } from './stats/performance.service';
     PerformanceService,
     DatabaseStats,
     ShutdownConnectionHook,
+    ManagementServer,
   ],
-  exports: [MonitoringCoreModule],
+  exports: [MonitoringCoreModule, ManagementServer],
 })
 export class MonitoringModule {}

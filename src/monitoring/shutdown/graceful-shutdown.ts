@@ -2,6 +2,7 @@ import { INestApplication, Logger, LoggerService } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Server } from 'node:http';
 import { ShutdownState } from '../health/lifecycle-state';
+import { ManagementServer } from '../management/management-server';
 import { monitoringConfig } from '../monitoring.config';
 import { ConnectionTracker } from './connection-tracker';
 import { stopAcceptingAndDrain } from './http-drain';
@@ -57,15 +58,23 @@ export class GracefulShutdown {
   }
 
   /**
-   * Builds the sequence from the app's HTTP server, monitoring config and shutdown state.
-   * Call it before `listen()`: it starts following the server's connections.
+   * Builds the sequence from the app's HTTP server (and management listener, if any), monitoring
+   * config and shutdown state. Call it before `listen()`: it starts following the server's
+   * connections.
    */
   static forApp(app: INestApplication): GracefulShutdown {
     const config = app.get<ConfigType<typeof monitoringConfig>>(monitoringConfig.KEY);
     const server = app.getHttpServer() as Server;
     const connections = new ConnectionTracker(server);
+    const management = app.get(ManagementServer);
     return new GracefulShutdown({
-      stopAccepting: (timeoutMs) => stopAcceptingAndDrain(server, connections, timeoutMs),
+      stopAccepting: async (timeoutMs) => {
+        const drained = await Promise.all([
+          stopAcceptingAndDrain(server, connections, timeoutMs),
+          management.drain(timeoutMs),
+        ]);
+        return drained.every(Boolean);
+      },
       close: () => app.close(),
       settle: waitForSettledLoop,
       state: app.get(ShutdownState),
