@@ -31,6 +31,30 @@ export class Bulkhead {
     return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
+  /**
+   * Takes a slot, waiting in the queue until `deadline` at the latest. False when the queue is
+   * full or the deadline passed first: the caller is rejected, which is never a dependency failure.
+   */
+  async acquireBefore(deadline: number, now: () => number): Promise<boolean> {
+    const slot = this.acquire();
+    if (typeof slot === 'boolean') {
+      return slot;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), Math.max(0, deadline - now()));
+    });
+    const winner = await Promise.race([slot.then(() => 'slot' as const), expired]);
+    clearTimeout(timer);
+    if (winner === 'expired') {
+      // The slot may still be granted later: hand it straight back.
+      void slot.then(() => this.release());
+      return false;
+    }
+    return true;
+  }
+
+  /** Frees a slot, handing it to the first waiter if there is one. */
   release(): void {
     const next = this.waiting.shift();
     if (next) {
