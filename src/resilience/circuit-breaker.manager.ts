@@ -1,7 +1,8 @@
 import { Inject, Injectable, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { BreakerOptions, DEFAULT_BREAKER_OPTIONS, ignoreClientErrors } from './breaker-options';
-import { Action, ResilientBreaker } from './engine/resilient-breaker';
+import { Action } from './engine/breaker-types';
+import { ResilientBreaker } from './engine/resilient-breaker';
 import {
   RESILIENCE_MODULE_OPTIONS,
   type ResilienceModuleOptions,

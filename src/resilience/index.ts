@@ -3,7 +3,7 @@ export type { ResilienceModuleOptions } from './resilience.module-definition';
 export { CircuitBreakerManager } from './circuit-breaker.manager';
 export type { CallOptions } from './circuit-breaker.manager';
 export { ResilientBreaker } from './engine/resilient-breaker';
-export type { Action, BreakerState, CallOutcome } from './engine/resilient-breaker';
+export type { Action, BreakerState, CallOutcome } from './engine/breaker-types';
 export { CircuitBreaker } from './decorators/circuit-breaker.decorator';
 export type { CircuitBreakerDecoratorOptions } from './decorators/circuit-breaker.decorator';
 export { InjectCircuitBreaker } from './decorators/inject-circuit-breaker.decorator';

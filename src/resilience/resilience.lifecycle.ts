@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { MetricsService, PerformanceStatsRegistry, ReadinessRegistry } from '../monitoring';
 import { CircuitBreakerManager } from './circuit-breaker.manager';
-import { BreakerState, CallOutcome } from './engine/resilient-breaker';
+import { BreakerState, CallOutcome } from './engine/breaker-types';
 
 const STATE_VALUES: Record<BreakerState, number> = {
   closed: 0,
