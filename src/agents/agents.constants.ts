@@ -23,7 +23,3 @@ export const MAX_BATCH_UPDATE = 10_000;
 
 /** From this many rows on, batch inserts use COPY; below, multi-row INSERT is as fast. */
 export const COPY_THRESHOLD = 1000;
-
-/** Default and maximum page size of `GET /agents`. */
-export const AGENT_LIST_DEFAULT_LIMIT = 20;
-export const AGENT_LIST_MAX_LIMIT = 100;

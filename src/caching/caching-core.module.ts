@@ -17,9 +17,6 @@ import { L1Cache } from './engine/l1-cache';
 import { RedisL2 } from './engine/redis-l2';
 
 /** @internal the engine and its Redis connections, shared by the HTTP layer and CACHE_MANAGER. */
-export const APP_CACHE_L2 = 'caching:app-l2';
-
-/** @internal */
 @Module({
   providers: [
     {

@@ -1,4 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, Observable, of } from 'rxjs';
@@ -9,14 +10,11 @@ import { CacheAnswer, CacheOutcome, LoadResult } from '../engine/cache-engine';
 import { ResponseCacheService } from '../response-cache.service';
 import { BuiltKey, keyInputsOf } from './cache-key.builder';
 import { markOutcome, writeEntry } from './entry-response';
-
-export { ifNoneMatch } from './entry-response';
 import { documentedQueryParams } from './query-allow-list';
 
 type Resolved = ResolvedCacheOptions & { scopeExplicit: boolean };
 type Handler = (...args: unknown[]) => unknown;
 
-const HTTP_CODE_METADATA = '__httpCode__';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
