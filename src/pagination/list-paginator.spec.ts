@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CursorCodec } from './cursor-codec';
 import { ListPaginator } from './list-paginator';
 import { parsePageRequest } from './page-request.parser';
-import { SAMPLE_CONFIG, SAMPLE_RESOURCE } from './testing/sample-resource';
+import { SAMPLE_CONFIG, SAMPLE_RESOURCE } from '../../test/fixtures/pagination/sample-resource';
 
 interface Sample {
   id: string;

@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { CursorCodec } from './cursor-codec';
 import { parsePageRequest } from './page-request.parser';
-import { SAMPLE_CONFIG, SAMPLE_RESOURCE } from './testing/sample-resource';
+import { SAMPLE_CONFIG, SAMPLE_RESOURCE } from '../../test/fixtures/pagination/sample-resource';
 
 const codec = new CursorCodec(SAMPLE_CONFIG.cursor.keys, 3600);
 const parse = (query: Record<string, string | string[]>, mode: 'offset' | 'cursor' = 'offset') =>
