@@ -61,6 +61,13 @@ export class QueuesEnv {
   @EnvBoolean()
   QUEUES__BOARD_READ_ONLY = true;
 
+  /**
+   * Lifetime of a bull-board session after signing in at `/admin/queues/login`, in seconds: the
+   * session cookie (HttpOnly, SameSite=Strict, Path=/admin/queues) and the short JWT it holds.
+   */
+  @EnvInt(60, 3600)
+  QUEUES__BOARD_SESSION_TTL_S = 900;
+
   /** Time limit of an enqueue call, in ms; past it (Redis down) the request gets 503. */
   @EnvInt(50, 60000)
   QUEUES__ENQUEUE_TIMEOUT_MS = 2000;
@@ -84,6 +91,7 @@ export const queuesConfig = registerAs('queues', () => {
     shutdownTimeoutMs: env.QUEUES__SHUTDOWN_TIMEOUT_MS,
     boardEnabled: env.QUEUES__BOARD_ENABLED,
     boardReadOnly: env.QUEUES__BOARD_READ_ONLY,
+    boardSessionTtlSeconds: env.QUEUES__BOARD_SESSION_TTL_S,
     enqueueTimeoutMs: env.QUEUES__ENQUEUE_TIMEOUT_MS,
   };
 });

@@ -6,31 +6,30 @@ import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenService } from '../../auth';
+import { registerBoardLogin } from './board-login';
+import { boardSessionOf, isBrowserNavigation } from './board-session';
 import { BOARD_PATH } from '../queues.constants';
 import { queuesConfig } from '../queues.config';
 import { QueueRegistry } from '../queue.registry';
 
-const BOARD_COOKIE = 'access_token';
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 
-/** The bearer token of a board request: the Authorization header, else the `access_token` cookie. */
-export function boardToken(request: Pick<FastifyRequest, 'headers'>): string | undefined {
+/** The token of a board request: the Authorization header, else the session cookie. */
+function boardToken(request: Pick<FastifyRequest, 'headers'>): string | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) {
     return header.slice('Bearer '.length).trim();
   }
-  const cookie = request.headers.cookie
-    ?.split(';')
-    .map((part) => part.trim())
-    .find((part) => part.startsWith(`${BOARD_COOKIE}=`));
-  return cookie ? decodeURIComponent(cookie.slice(BOARD_COOKIE.length + 1)) : undefined;
+  return boardSessionOf(request);
 }
 
 /**
  * bull-board at `/admin/queues`, for admins only. Its routes are Fastify routes, not Nest ones,
  * so the global auth guard does not see them: an `onRequest` hook scoped to the board checks
- * the JWT itself (Authorization header, or an `access_token` cookie for a browser). Read-only
- * (no retry, clean, remove) unless `QUEUES__BOARD_READ_ONLY=false`.
+ * the JWT itself (Authorization header, or the session cookie set by signing in at
+ * `/admin/queues/login`, see {@link registerBoardLogin}). A browser without a valid session is
+ * sent to the sign-in page; other clients get 401/403 JSON. Read-only (no retry, clean,
+ * remove) unless `QUEUES__BOARD_READ_ONLY=false`.
  */
 @Injectable()
 export class QueueBoard implements OnModuleInit {
@@ -64,24 +63,39 @@ export class QueueBoard implements OnModuleInit {
       scope.addHook('onRequest', (request, reply) => this.authorize(request, reply));
       await scope.register(serverAdapter.registerPlugin(), { prefix: BOARD_PATH });
     });
+    // Outside the scope above: signing in needs no session.
+    registerBoardLogin(fastify, {
+      basePath: BOARD_PATH,
+      sessionTtlSeconds: this.config.boardSessionTtlSeconds,
+      tokens: this.tokens,
+    });
     this.logger.log(`bull-board at ${BOARD_PATH} (${readOnly ? 'read-only' : 'read-write'})`);
   }
 
   private async authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = boardToken(request);
     if (!token) {
-      return this.deny(reply, 401, 'Missing bearer token');
+      return this.deny(request, reply, 401, 'Missing bearer token');
     }
     try {
       if (this.tokens.verify(token).role !== 'admin') {
-        return this.deny(reply, 403, 'Requires role: admin');
+        return this.deny(request, reply, 403, 'Requires role: admin');
       }
     } catch (_error) {
-      return this.deny(reply, 401, 'Invalid token');
+      return this.deny(request, reply, 401, 'Invalid token');
     }
   }
 
-  private async deny(reply: FastifyReply, statusCode: number, message: string): Promise<void> {
+  private async deny(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    statusCode: number,
+    message: string,
+  ): Promise<void> {
+    if (isBrowserNavigation(request)) {
+      await reply.header('Cache-Control', 'no-store').redirect(`${BOARD_PATH}/login`, 303);
+      return;
+    }
     await reply
       .code(statusCode)
       .header('Content-Type', 'application/json; charset=utf-8')
