@@ -1,4 +1,5 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { mockOf } from '../../test/helpers/mock-of';
 import type { Principal } from '../auth';
 import { UsersService } from '../users';
 import { AgentsChanges } from './agents-changes';
@@ -8,23 +9,19 @@ import { AgentsBatchService } from './agents-batch.service';
 describe(AgentsBatchService.name, () => {
   const principal: Principal = { id: '11111111-1111-4111-8111-111111111111', role: 'user' };
   const ids = ['aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'];
-  let repository: jest.Mocked<Pick<AgentsBatchRepository, 'insertAll' | 'updateAll'>>;
-  let users: jest.Mocked<Pick<UsersService, 'ensureUser'>>;
+  let repository: jest.Mocked<AgentsBatchRepository>;
+  let users: jest.Mocked<UsersService>;
   let service: AgentsBatchService;
-  let changes: jest.Mocked<Pick<AgentsChanges, 'changed'>>;
+  let changes: jest.Mocked<AgentsChanges>;
 
   beforeEach(() => {
-    repository = {
+    repository = mockOf<AgentsBatchRepository>({
       insertAll: jest.fn().mockResolvedValue(undefined),
       updateAll: jest.fn().mockResolvedValue([]),
-    };
-    users = { ensureUser: jest.fn().mockResolvedValue(undefined) };
-    changes = { changed: jest.fn().mockResolvedValue(undefined) };
-    service = new AgentsBatchService(
-      repository as unknown as AgentsBatchRepository,
-      users as unknown as UsersService,
-      changes as unknown as AgentsChanges,
-    );
+    });
+    users = mockOf<UsersService>({ ensureUser: jest.fn().mockResolvedValue(undefined) });
+    changes = mockOf<AgentsChanges>({ changed: jest.fn().mockResolvedValue(undefined) });
+    service = new AgentsBatchService(repository, users, changes);
   });
 
   it('should create rows owned by the caller with defaults and fresh ids', async () => {

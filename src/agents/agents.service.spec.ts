@@ -1,4 +1,5 @@
 import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
+import { mockOf } from '../../test/helpers/mock-of';
 import type { Principal } from '../auth';
 import { ToolsService } from '../tools';
 import { UsersService } from '../users';
@@ -24,36 +25,34 @@ describe(AgentsService.name, () => {
     createdAt: new Date(0),
     updatedAt: new Date(0),
   } as AgentEntity;
-  let repository: jest.Mocked<
-    Pick<AgentsRepository, 'findOwnership' | 'exists' | 'create' | 'update' | 'findById'>
-  >;
-  let tools: jest.Mocked<Pick<ToolsService, 'findExistingIds'>>;
-  let users: jest.Mocked<Pick<UsersService, 'ensureUser' | 'findSummary'>>;
+  let repository: jest.Mocked<AgentsRepository>;
+  let tools: jest.Mocked<ToolsService>;
+  let users: jest.Mocked<UsersService>;
   let service: AgentsService;
-  let changes: jest.Mocked<Pick<AgentsChanges, 'changed'>>;
+  let changes: jest.Mocked<AgentsChanges>;
 
   beforeEach(() => {
-    repository = {
+    repository = mockOf<AgentsRepository>({
       findOwnership: jest.fn().mockResolvedValue({ id: agent.id, ownerId: owner.id }),
       exists: jest.fn().mockResolvedValue(true),
       create: jest.fn().mockResolvedValue(agent),
       update: jest.fn().mockResolvedValue(agent),
       findById: jest.fn().mockResolvedValue(agent),
-    };
-    tools = { findExistingIds: jest.fn().mockResolvedValue(new Set(['t1'])) };
-    users = {
+    });
+    tools = mockOf<ToolsService>({ findExistingIds: jest.fn().mockResolvedValue(new Set(['t1'])) });
+    users = mockOf<UsersService>({
       ensureUser: jest.fn().mockResolvedValue(undefined),
       findSummary: jest.fn().mockResolvedValue(null),
-    };
-    changes = { changed: jest.fn().mockResolvedValue(undefined) };
+    });
+    changes = mockOf<AgentsChanges>({ changed: jest.fn().mockResolvedValue(undefined) });
     service = new AgentsService(
-      repository as unknown as AgentsRepository,
-      tools as unknown as ToolsService,
-      users as unknown as UsersService,
-      {} as Paginator,
-      {} as ListPaginator,
-      {} as AgentsSnapshot,
-      changes as unknown as AgentsChanges,
+      repository,
+      tools,
+      users,
+      mockOf<Paginator>(),
+      mockOf<ListPaginator>(),
+      mockOf<AgentsSnapshot>(),
+      changes,
     );
   });
 

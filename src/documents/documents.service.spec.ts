@@ -1,5 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { mockOf } from '../../test/helpers/mock-of';
 import type { Principal } from '../auth';
 import type { PageRequest, Paginator } from '../pagination';
 import type { UsersService } from '../users';
@@ -31,13 +32,13 @@ describe(DocumentsService.name, () => {
   const user: Principal = { id: randomUUID(), role: 'user' };
   const admin: Principal = { id: randomUUID(), role: 'admin' };
   let repository: jest.Mocked<DocumentsRepository>;
-  let users: jest.Mocked<Pick<UsersService, 'ensureUser'>>;
-  let paginator: jest.Mocked<Pick<Paginator, 'paginate' | 'paginateByCursor'>>;
+  let users: jest.Mocked<UsersService>;
+  let paginator: jest.Mocked<Paginator>;
   let service: DocumentsService;
   const listQuery = { kind: 'root query' };
 
   beforeEach(() => {
-    repository = {
+    repository = mockOf<DocumentsRepository>({
       listQuery: jest.fn().mockReturnValue(listQuery),
       find: jest.fn(),
       insert: jest.fn((fields) => Promise.resolve(buildDocumentEntity(fields))),
@@ -45,17 +46,13 @@ describe(DocumentsService.name, () => {
         Promise.resolve(Object.assign(document, fields)),
       ),
       delete: jest.fn().mockResolvedValue(true),
-    } as unknown as jest.Mocked<DocumentsRepository>;
-    users = { ensureUser: jest.fn().mockResolvedValue(undefined) };
-    paginator = {
+    });
+    users = mockOf<UsersService>({ ensureUser: jest.fn().mockResolvedValue(undefined) });
+    paginator = mockOf<Paginator>({
       paginate: jest.fn().mockResolvedValue({ items: [], metadata: {} }),
       paginateByCursor: jest.fn().mockResolvedValue({ items: [], metadata: {} }),
-    };
-    service = new DocumentsService(
-      repository,
-      users as unknown as UsersService,
-      paginator as unknown as Paginator,
-    );
+    });
+    service = new DocumentsService(repository, users, paginator);
   });
 
   describe('visibility', () => {

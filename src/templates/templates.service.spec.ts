@@ -1,5 +1,6 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { mockOf } from '../../test/helpers/mock-of';
 import type { Paginator } from '../pagination';
 import type { TemplatesRepository } from './templates.repository';
 import { TemplatesService } from './templates.service';
@@ -13,14 +14,14 @@ describe(TemplatesService.name, () => {
   let service: TemplatesService;
 
   beforeEach(() => {
-    repository = {
+    repository = mockOf<TemplatesRepository>({
       listQuery: jest.fn(),
       findById: jest.fn(),
       insert: jest.fn(),
       update: jest.fn(),
       delete: jest.fn(),
-    } as unknown as jest.Mocked<TemplatesRepository>;
-    service = new TemplatesService(repository, {} as Paginator);
+    });
+    service = new TemplatesService(repository, mockOf<Paginator>());
   });
 
   it('should turn a unique violation into a 409 naming the field', async () => {

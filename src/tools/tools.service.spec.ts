@@ -1,30 +1,26 @@
 import { NotFoundException } from '@nestjs/common';
+import { mockOf } from '../../test/helpers/mock-of';
 import type { PageRequest, Paginator } from '../pagination';
 import type { ToolEntity } from './tool.entity';
 import { ToolsRepository } from './tools.repository';
 import { ToolsService } from './tools.service';
 
 describe(ToolsService.name, () => {
-  let repository: jest.Mocked<
-    Pick<ToolsRepository, 'findById' | 'findExistingIds' | 'update' | 'delete' | 'listQuery'>
-  >;
-  let paginator: jest.Mocked<Pick<Paginator, 'paginate'>>;
+  let repository: jest.Mocked<ToolsRepository>;
+  let paginator: jest.Mocked<Paginator>;
   let service: ToolsService;
   const query = { alias: 'tool' };
 
   beforeEach(() => {
-    repository = {
+    repository = mockOf<ToolsRepository>({
       listQuery: jest.fn().mockReturnValue(query),
       findById: jest.fn().mockResolvedValue(null),
       findExistingIds: jest.fn().mockResolvedValue(['a']),
       update: jest.fn().mockResolvedValue(false),
       delete: jest.fn().mockResolvedValue(false),
-    };
-    paginator = { paginate: jest.fn() };
-    service = new ToolsService(
-      repository as unknown as ToolsRepository,
-      paginator as unknown as Paginator,
-    );
+    });
+    paginator = mockOf<Paginator>({ paginate: jest.fn() });
+    service = new ToolsService(repository, paginator);
   });
 
   it('should page the list through the paginator and map rows to responses', async () => {

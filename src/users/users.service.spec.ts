@@ -1,4 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
+import { mockOf } from '../../test/helpers/mock-of';
 import type { Principal } from '../auth';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -14,19 +15,17 @@ describe(UsersService.name, () => {
     createdAt: new Date(0),
     updatedAt: new Date(0),
   };
-  let repository: jest.Mocked<
-    Pick<UsersRepository, 'insertIfMissing' | 'findById' | 'findSummary' | 'updateProfile'>
-  >;
+  let repository: jest.Mocked<UsersRepository>;
   let service: UsersService;
 
   beforeEach(() => {
-    repository = {
+    repository = mockOf<UsersRepository>({
       insertIfMissing: jest.fn().mockResolvedValue(undefined),
       findById: jest.fn().mockResolvedValue(user),
       findSummary: jest.fn().mockResolvedValue(user),
       updateProfile: jest.fn().mockResolvedValue(user),
-    };
-    service = new UsersService(repository as unknown as UsersRepository);
+    });
+    service = new UsersService(repository);
   });
 
   it('should insert a user once per process', async () => {

@@ -1,5 +1,6 @@
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { mockOf } from '../../test/helpers/mock-of';
 import type { AgentsService } from '../agents';
 import type { Principal } from '../auth';
 import type { PageRequest, Paginator } from '../pagination';
@@ -28,13 +29,13 @@ const pageRequest = (overrides: Partial<PageRequest> = {}): PageRequest => ({
 describe(WorkflowsService.name, () => {
   const principal: Principal = { id: randomUUID(), role: 'user' };
   let repository: jest.Mocked<WorkflowsRepository>;
-  let agents: { assertCanModify: jest.Mock; assertExists: jest.Mock };
-  let paginator: jest.Mocked<Pick<Paginator, 'paginate' | 'paginateByCursor'>>;
+  let agents: jest.Mocked<AgentsService>;
+  let paginator: jest.Mocked<Paginator>;
   let service: WorkflowsService;
   const listQuery = { kind: 'root query' };
 
   beforeEach(() => {
-    repository = {
+    repository = mockOf<WorkflowsRepository>({
       listQuery: jest.fn().mockReturnValue(listQuery),
       findById: jest.fn(),
       insert: jest.fn((fields) => Promise.resolve(buildWorkflowEntity(fields))),
@@ -42,17 +43,13 @@ describe(WorkflowsService.name, () => {
         Promise.resolve(Object.assign(workflow, fields)),
       ),
       delete: jest.fn().mockResolvedValue(true),
-    } as unknown as jest.Mocked<WorkflowsRepository>;
-    agents = {
+    });
+    agents = mockOf<AgentsService>({
       assertCanModify: jest.fn().mockResolvedValue(undefined),
       assertExists: jest.fn().mockResolvedValue(undefined),
-    };
-    paginator = { paginate: jest.fn(), paginateByCursor: jest.fn() };
-    service = new WorkflowsService(
-      repository,
-      agents as unknown as AgentsService,
-      paginator as unknown as Paginator,
-    );
+    });
+    paginator = mockOf<Paginator>({ paginate: jest.fn(), paginateByCursor: jest.fn() });
+    service = new WorkflowsService(repository, agents, paginator);
   });
 
   describe('list', () => {
