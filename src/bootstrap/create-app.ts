@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { appConfig, performanceConfig, readPackageInfo } from '../config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging';
+import { ManagementServer } from '../monitoring';
 import { BOARD_PATH } from '../queues';
 import { BODY_LIMIT, BodyLimitValue } from './body-limit.decorator';
 import { enableCors, registerSecurityHeaders } from './http-security';
@@ -14,7 +15,7 @@ import { registerLingeringClose } from './lingering-close';
 import { DOCS_PATH, setupOpenApi } from './openapi';
 import { createValidationPipe } from './validation.pipe';
 
-function optional<T>(app: NestFastifyApplication, token: string | symbol): T | undefined {
+function optional<T>(app: NestFastifyApplication, token: string | symbol | Type<T>): T | undefined {
   try {
     return app.get<T>(token);
   } catch {
@@ -62,6 +63,11 @@ export async function createApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // First, before any plugin scope exists, so operator routes 404 on the public port (and the
+  // API on the management port) ahead of every other hook, bull-board's auth included.
+  optional<ManagementServer>(app, ManagementServer)?.routeByPort(
+    app.getHttpAdapter().getInstance(),
+  );
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   // PERFORMANCE__WORKER_CONNECTIONS: connections beyond it are refused by Node at accept time.
   // (Scenario apps in tests may leave the performance namespace out.)

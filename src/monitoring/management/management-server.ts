@@ -4,7 +4,6 @@ import {
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
-  OnModuleInit,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -26,9 +25,7 @@ import { routeScope } from './management-routes';
  * Drained with the public listener at shutdown (see `GracefulShutdown.forApp`).
  */
 @Injectable()
-export class ManagementServer
-  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
-{
+export class ManagementServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ManagementServer.name);
   /** Requests that arrived on the management listener. */
   private readonly received = new WeakSet<IncomingMessage>();
@@ -57,12 +54,16 @@ export class ManagementServer
     return !this.enabled || this.received.has(request);
   }
 
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    if (!this.enabled || !fastify) {
+  /**
+   * Adds the hook that answers 404 to a route asked on the port it is not served on. Call it
+   * right after the app is created (`createApp` does), before any plugin scope exists: a scope
+   * copies its parent's hooks when it loads, so a hook added later would miss bull-board's and
+   * run after its auth hook.
+   */
+  routeByPort(fastify: FastifyInstance): void {
+    if (!this.enabled) {
       return;
     }
-    // Added before the app is ready, so Fastify gives it to every route, plugins' ones included.
     fastify.addHook('onRequest', (request, reply, done) => {
       if (this.isElsewhere(request)) {
         reply.callNotFound();

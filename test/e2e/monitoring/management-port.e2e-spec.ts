@@ -51,6 +51,17 @@ describe('Management port (e2e)', () => {
     },
   );
 
+  it('should answer 404 on the public port before any auth, bull-board included', async () => {
+    const anonymous = await request(t.server).get(BOARD_PATH);
+    const browser = await request(t.server).get(BOARD_PATH).set('Accept', 'text/html');
+    const stats = await request(t.server).get('/performance/stats');
+    const metrics = await request(t.server).get('/metrics');
+
+    expect([anonymous.status, browser.status, stats.status, metrics.status]).toEqual([
+      404, 404, 404, 404,
+    ]);
+  });
+
   it('should serve API routes on the public port only', async () => {
     const user = t.auth('user');
     const auth = { Authorization: user.Authorization };
