@@ -64,17 +64,14 @@ import { RedisL2 } from './engine/redis-l2';
         redis: ConfigType<typeof redisConfig>,
         l2: RedisL2,
         stats: CacheStats,
-      ) => {
-        const engine = new CacheEngine(
+      ) =>
+        new CacheEngine(
           new L1Cache(config.l1MaxBytes, config.l1MaxTtl * 1000),
           l2,
           cacheKeyspace(redis.keyPrefix),
           stats,
-          config.maxEntryBytes,
-        );
-        engine.lockTtlMs = config.lockTtlMs;
-        return engine;
-      },
+          { maxEntryBytes: config.maxEntryBytes, lockTtlMs: config.lockTtlMs },
+        ),
     },
   ],
   exports: [CACHE_ENGINE, CACHE_REDIS_CLIENTS, CACHE_LOOKUP_READER, RedisL2, CacheStats],

@@ -6,7 +6,8 @@ import type Redis from 'ioredis';
 import { redisConfig } from '../config';
 import { MetricsService, PerformanceStatsRegistry, ReadinessRegistry } from '../monitoring';
 import { CACHE_ENGINE, CACHE_LOOKUP_READER, CACHE_REDIS_CLIENTS } from './caching.constants';
-import { BusMessage, CacheEngine } from './engine/cache-engine';
+import { CacheEngine } from './engine/cache-engine';
+import type { BusMessage } from './engine/invalidation-bus';
 import {
   closeClients,
   createBusSubscriber,

@@ -1,12 +1,16 @@
-import { CacheEngine, type LoadResult, MAX_REVALIDATIONS } from './cache-engine';
+import { MAX_REVALIDATIONS } from './background-refresh';
+import { CacheEngine } from './cache-engine';
 import type { CacheEntry } from './cache-entry';
 import { CacheStats } from './cache-stats';
+import type { LoadResult } from './cache-types';
 import { cacheKeyspace } from './keyspace';
 import { L1Cache } from './l1-cache';
-import { L2Unavailable, type RedisL2 } from './redis-l2';
+import { L2Unavailable } from './l2-unavailable.error';
+import type { RedisL2 } from './redis-l2';
 
 const NOW = 1_000_000;
 const keyspace = cacheKeyspace('test');
+const SETTINGS = { maxEntryBytes: 1024 * 1024, lockTtlMs: 5000 };
 
 function entryOf(body: string, tags: Record<string, number>): CacheEntry {
   return {
@@ -51,7 +55,7 @@ describe(`${CacheEngine.name} revalidation after a bus reconnect`, () => {
       emptyL2(versions),
       keyspace,
       new CacheStats(),
-      1024 * 1024,
+      SETTINGS,
       () => NOW,
     );
   });
@@ -130,7 +134,7 @@ describe(`${CacheEngine.name} revalidation after a bus reconnect`, () => {
       ...emptyL2(versions),
       lookup: () => Promise.reject(new L2Unavailable('down')),
     } as unknown as RedisL2;
-    engine = new CacheEngine(l1, down, keyspace, new CacheStats(), 1024 * 1024, () => NOW);
+    engine = new CacheEngine(l1, down, keyspace, new CacheStats(), SETTINGS, () => NOW);
     l1.set('k', entryOf('old', { agents: 2 }), NOW);
     engine.revalidateL1();
     const { loader, release } = slowLoader('new');

@@ -1,4 +1,11 @@
-import { CacheKeyspace } from './cache-engine';
+/** Names of the Redis keys of the cache. */
+export interface CacheKeyspace {
+  /** `<REDIS__KEY_PREFIX>:cache` */
+  root: string;
+  tagKey(tag: string): string;
+  lockKey(key: string): string;
+  channel: string;
+}
 
 /** `<REDIS__KEY_PREFIX>:cache`: every key of the response cache lives below it. */
 export function cacheKeyRoot(redisKeyPrefix: string): string {

@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
 import { Breaker } from './breaker';
 import { CacheStats } from './cache-stats';
-import { L2Unavailable, LookupReader, RedisL2 } from './redis-l2';
+import { L2Unavailable } from './l2-unavailable.error';
+import { LookupReader, RedisL2 } from './redis-l2';
 
 /** A stand-in connection: its status can flip, and GETs answer at once. */
 function fakeClient(status: string): Redis {

@@ -2,11 +2,7 @@ import type Redis from 'ioredis';
 import { Breaker } from './breaker';
 import { CacheStats } from './cache-stats';
 import { Deadlines } from './deadlines';
-
-/** Redis could not be used for this call (breaker open, timeout or error); the cache goes on without it. */
-export class L2Unavailable extends Error {
-  readonly kind = 'l2-unavailable' as const;
-}
+import { L2Unavailable } from './l2-unavailable.error';
 
 /**
  * The connection hit-path lookups go through when one is given (see `createLookupReader`): an

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResolvedCacheOptions } from '../cache-options';
 import { X_CACHE_HEADER } from '../caching.constants';
 import { CacheEntry } from '../engine/cache-entry';
-import { CacheOutcome } from '../engine/cache-engine';
+import type { CacheOutcome } from '../engine/cache-types';
 import { CacheStats } from '../engine/cache-stats';
 
 /** RFC 9110 `If-None-Match` comparison (weak comparison, `*` matches any). */

@@ -6,7 +6,7 @@ import { from, lastValueFrom, map, Observable, of } from 'rxjs';
 import { CacheResponseOptions, ResolvedCacheOptions } from '../cache-options';
 import { CACHE_RESPONSE_OPTIONS } from '../caching.constants';
 import { CacheEntry, etagOf } from '../engine/cache-entry';
-import { CacheAnswer, CacheOutcome, LoadResult } from '../engine/cache-engine';
+import type { CacheAnswer, CacheOutcome, LoadResult } from '../engine/cache-types';
 import { ResponseCacheService } from '../response-cache.service';
 import { BuiltKey, keyInputsOf } from './cache-key.builder';
 import { markOutcome, writeEntry } from './entry-response';
