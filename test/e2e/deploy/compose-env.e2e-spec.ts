@@ -44,12 +44,18 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('should give the worker the API environment with queue processing on and migrations off', () => {
+  it('should give the worker the API environment with queue processing on, migrations and the management port off', () => {
     const app = composeServiceEnv(COMPOSE_FILE, 'app', OPERATOR_SHELL);
     const worker = composeServiceEnv(COMPOSE_FILE, 'worker', OPERATOR_SHELL);
 
     expect(app).toMatchObject({ QUEUES__PROCESS: 'false', DATABASE__RUN_MIGRATIONS: 'true' });
-    expect(worker).toEqual({ ...app, QUEUES__PROCESS: 'true', DATABASE__RUN_MIGRATIONS: 'false' });
+    // The management port is the API's own listener (the worker has MONITORING__WORKER_PORT).
+    const { MONITORING__MANAGEMENT_PORT: _management, ...shared } = app;
+    expect(worker).toEqual({
+      ...shared,
+      QUEUES__PROCESS: 'true',
+      DATABASE__RUN_MIGRATIONS: 'false',
+    });
   });
 
   it('should interpolate like compose: defaults, required values and $$', () => {
@@ -97,6 +103,7 @@ describe('docker-compose.yml', () => {
 
     it('should boot, migrate, reach ready, serve the API and drain on SIGTERM', async () => {
       const port = await freePort();
+      const managementPort = await freePort();
       const compose = composeServiceEnv(COMPOSE_FILE, 'app', OPERATOR_SHELL);
       // Only the network differs from a container: service names become this machine's
       // servers, the container port a free one on loopback. Every other key is the file's.
@@ -107,15 +114,18 @@ describe('docker-compose.yml', () => {
       databaseUrl.pathname = `/${database}`;
       expect(compose.REDIS__URL).toBe('redis://redis:6379');
       expect(compose.PORT).toBe('3000');
+      expect(compose.MONITORING__MANAGEMENT_PORT).toBe('9000');
       const env = {
         ...IMAGE_ENV,
         ...compose,
         DATABASE__URL: databaseUrl.toString(),
         REDIS__URL: redis.url,
         PORT: String(port),
+        MONITORING__MANAGEMENT_PORT: String(managementPort),
         HOST: '127.0.0.1',
       };
       baseUrl = `http://127.0.0.1:${port}`;
+      const managementUrl = `http://127.0.0.1:${managementPort}`;
 
       // Nothing of the test runner's environment (only PATH, to find node's binaries).
       const app = spawnApp(env, { inheritEnv: false });
@@ -133,9 +143,11 @@ describe('docker-compose.yml', () => {
       expect(output()).not.toContain(OPERATOR_SHELL.AUTH__JWT_SECRET);
       expect(output()).not.toContain(OPERATOR_SHELL.PAGINATION__CURSOR_SECRET);
       expect(output()).not.toContain(OPERATOR_SHELL.MONITORING__METRICS_TOKEN);
-      // /metrics answers Prometheus' token only (compose gives Prometheus the same value).
-      expect((await fetch(`${baseUrl}/metrics`)).status).toBe(401);
-      const scrape = await fetch(`${baseUrl}/metrics`, {
+      // /metrics is on the management port only, and answers Prometheus' token only (compose
+      // gives Prometheus the same value and scrapes that port).
+      expect((await fetch(`${baseUrl}/metrics`)).status).toBe(404);
+      expect((await fetch(`${managementUrl}/metrics`)).status).toBe(401);
+      const scrape = await fetch(`${managementUrl}/metrics`, {
         headers: { Authorization: `Bearer ${OPERATOR_SHELL.MONITORING__METRICS_TOKEN}` },
       });
       expect(scrape.status).toBe(200);
