@@ -59,7 +59,7 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
       registerConditionalGet(fastify);
       if (this.config.fastPath && this.config.enabled) {
         const routes = discoverFastRoutes(this.discovery, this.scanner, this.reflector, this.cache);
-        registerFastPath(fastify, routes, this.cache);
+        registerFastPath(fastify, routes, this.engine, this.cache);
       }
     }
     this.registerMonitoring();

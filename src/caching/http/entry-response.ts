@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResolvedCacheOptions } from '../cache-options';
 import { X_CACHE_HEADER } from '../caching.constants';
-import { CacheEntry } from '../engine/cache-entry';
-import type { CacheOutcome } from '../engine/cache-types';
-import { CacheStats } from '../engine/cache-stats';
+import { CacheEntry, etagOf } from '../engine/cache-entry';
+import type { CacheOutcome, LoadResult } from '../engine/cache-types';
+import type { CacheEngine } from '../engine/cache-engine';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** RFC 9110 `If-None-Match` comparison (weak comparison, `*` matches any). */
 export function ifNoneMatch(header: string | string[] | undefined, etag: string): boolean {
@@ -35,7 +37,7 @@ export function writeEntry(
   reply: FastifyReply,
   entry: CacheEntry,
   options: ResolvedCacheOptions,
-  stats: CacheStats,
+  engine: CacheEngine,
 ): Buffer {
   const gzip =
     entry.gzip !== undefined && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
@@ -66,7 +68,50 @@ export function writeEntry(
     }
   }
   if (ifNoneMatch(request.headers['if-none-match'], etag)) {
-    stats.notModified++;
+    engine.countNotModified();
   }
   return gzip && entry.gzip ? entry.gzip : entry.body;
+}
+
+/**
+ * The entry of a handler's result, or the result as a passthrough when the response may not be
+ * shared: not a 2xx (or a 206), no body, a Set-Cookie, or `Cache-Control: no-store / private`.
+ */
+export function entryOfResponse(
+  value: unknown,
+  reply: FastifyReply,
+  status: number,
+  options: ResolvedCacheOptions,
+  versions: Record<string, number>,
+): LoadResult<unknown> {
+  const cacheControl = String(reply.getHeader('cache-control') ?? '');
+  const storable =
+    status >= 200 &&
+    status < 300 &&
+    status !== 206 &&
+    value !== undefined &&
+    reply.getHeader('set-cookie') === undefined &&
+    !/no-store|private/.test(cacheControl);
+  if (!storable) {
+    return { passthrough: value };
+  }
+  const body = Buffer.isBuffer(value)
+    ? value
+    : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+  const contentType = String(
+    reply.getHeader('content-type') ??
+      (typeof value === 'string' ? 'text/plain; charset=utf-8' : JSON_TYPE),
+  );
+  const entry: CacheEntry = {
+    body,
+    status,
+    contentType,
+    etag: etagOf(body),
+    createdAt: Date.now(),
+    ttlMs: options.ttl * 1000,
+    swrMs: options.staleWhileRevalidate * 1000,
+    graceMs: options.grace * 1000,
+    tags: versions,
+  };
+  return { entry };
 }

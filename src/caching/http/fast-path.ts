@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { routeAccess } from '../../auth';
 import { CacheResponseOptions } from '../cache-options';
 import { CACHE_RESPONSE_OPTIONS } from '../caching.constants';
+import type { CacheEngine } from '../engine/cache-engine';
 import { ResponseCacheService } from '../response-cache.service';
 import { BuiltKey, keyInputsOf } from './cache-key.builder';
 import { markOutcome, writeEntry } from './entry-response';
@@ -138,6 +139,7 @@ export function discoverFastRoutes(
 export function registerFastPath(
   fastify: FastifyInstance,
   routes: Map<string, FastRoute>,
+  engine: CacheEngine,
   cache: ResponseCacheService,
 ): void {
   if (routes.size === 0) {
@@ -170,7 +172,6 @@ export function registerFastPath(
       route.keys.set(memoKey, built);
     }
     const { key, tags } = built;
-    const engine = cache.engine;
     let entry = engine.peekFresh(key);
     let outcome: 'HIT' | 'STALE' = 'HIT';
     if (!entry) {
@@ -186,6 +187,6 @@ export function registerFastPath(
       return;
     }
     markOutcome(reply, outcome, cache.xCacheHeader);
-    return reply.send(writeEntry(request, reply, entry, route.options, engine.stats));
+    return reply.send(writeEntry(request, reply, entry, route.options, engine));
   });
 }

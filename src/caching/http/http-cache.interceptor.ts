@@ -5,17 +5,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, Observable, of } from 'rxjs';
 import { CacheResponseOptions, ResolvedCacheOptions } from '../cache-options';
 import { CACHE_RESPONSE_OPTIONS } from '../caching.constants';
-import { CacheEntry, etagOf } from '../engine/cache-entry';
+import type { CacheEngine } from '../engine/cache-engine';
 import type { CacheAnswer, CacheOutcome, LoadResult } from '../engine/cache-types';
 import { ResponseCacheService } from '../response-cache.service';
 import { BuiltKey, keyInputsOf } from './cache-key.builder';
-import { markOutcome, writeEntry } from './entry-response';
+import { entryOfResponse, markOutcome, writeEntry } from './entry-response';
 import { documentedQueryParams } from './query-allow-list';
 
 type Resolved = ResolvedCacheOptions & { scopeExplicit: boolean };
 type Handler = (...args: unknown[]) => unknown;
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Response caching for routes marked `@CacheResponse()`. Hits send the stored bytes (no parse,
@@ -25,29 +23,36 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
   private readonly resolved = new WeakMap<Handler, Resolved>();
+  /**
+   * Taken from the service once: the interceptor is also built in the modules of the controllers
+   * it decorates, where only the caching module's exports (the service) can be injected.
+   */
+  protected readonly engine: CacheEngine;
 
   constructor(
     protected readonly reflector: Reflector,
     protected readonly cache: ResponseCacheService,
-  ) {}
+  ) {
+    this.engine = cache.engine;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const options = this.optionsOf(context);
     const http = context.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     if (!options || !this.isRequestCacheable(context, options)) {
-      this.cache.engine.stats.bypasses++;
+      this.engine.countBypass();
       this.markOutcome(reply, 'BYPASS');
       return next.handle();
     }
     const built = this.trackBy(context, options);
     if (!built) {
-      this.cache.engine.stats.bypasses++;
+      this.engine.countBypass();
       this.markOutcome(reply, 'BYPASS');
       return next.handle();
     }
     const { key, tags } = built;
-    const local = this.cache.engine.peekFresh(key);
+    const local = this.engine.peekFresh(key);
     if (local) {
       return of(this.respond({ outcome: 'HIT', entry: local }, context, options));
     }
@@ -60,7 +65,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       compressionThreshold: options.compressionThreshold,
       lock: options.lock,
     };
-    return from(this.cache.engine.getOrLoad(key, tags, policy, loader)).pipe(
+    return from(this.engine.getOrLoad(key, tags, policy, loader)).pipe(
       map((answer) => this.respond(answer, context, options)),
     );
   }
@@ -141,36 +146,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const status =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 200;
-    const cacheControl = String(reply.getHeader('cache-control') ?? '');
-    const storable =
-      status >= 200 &&
-      status < 300 &&
-      status !== 206 &&
-      value !== undefined &&
-      reply.getHeader('set-cookie') === undefined &&
-      !/no-store|private/.test(cacheControl);
-    if (!storable) {
-      return { passthrough: value };
-    }
-    const body = Buffer.isBuffer(value)
-      ? value
-      : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
-    const contentType = String(
-      reply.getHeader('content-type') ??
-        (typeof value === 'string' ? 'text/plain; charset=utf-8' : JSON_TYPE),
-    );
-    const entry: CacheEntry = {
-      body,
-      status,
-      contentType,
-      etag: etagOf(body),
-      createdAt: Date.now(),
-      ttlMs: options.ttl * 1000,
-      swrMs: options.staleWhileRevalidate * 1000,
-      graceMs: options.grace * 1000,
-      tags: versions,
-    };
-    return { entry };
+    return entryOfResponse(value, reply, status, options, versions);
   }
 
   /** Writes the HTTP semantics of the answer and returns the body to send. */
@@ -186,7 +162,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       return answer.passthrough;
     }
     const request = http.getRequest<FastifyRequest>();
-    return writeEntry(request, reply, answer.entry, options, this.cache.engine.stats);
+    return writeEntry(request, reply, answer.entry, options, this.engine);
   }
 
   private markOutcome(reply: FastifyReply, outcome: CacheOutcome): void {
