@@ -2,7 +2,9 @@ import { queueAppImports } from '../../test/fixtures/queues/queue-app-imports';
 import { DynamicModule, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { CompletionClock } from './completion-clock';
 import { NestFactory } from '@nestjs/core';
-import { getJobQueueToken, InjectJobQueue, JobQueue, Task, TaskQueue } from '../../src/queues';
+import type { ConfigType } from '@nestjs/config';
+import { performanceConfig } from '../../src/config';
+import { getJobQueueToken, InjectJobQueue, JobQueue, Task } from '../../src/queues';
 
 /** The queue of the throughput runs; its worker runs `PERFORMANCE__ASYNC_WORKER_COUNT` at once. */
 export const BENCH_QUEUE = 'bench';
@@ -37,17 +39,20 @@ export class QueueBenchModule {
       module: QueueBenchModule,
       imports: await queueAppImports({
         name: BENCH_QUEUE,
-        concurrency: (config) => config.getOrThrow<number>('performance.asyncWorkerCount'),
+        concurrency: {
+          inject: [performanceConfig.KEY],
+          useFactory: (performance: ConfigType<typeof performanceConfig>) =>
+            performance.asyncWorkerCount,
+        },
       }),
       providers: [NoopTask, BenchQueueClock],
     };
   }
 }
 
-/** A booted {@link QueueBenchModule}: the task queue, the `bench` queue, and close. */
+/** A booted {@link QueueBenchModule}: the `bench` queue, its completion clock, and close. */
 export interface QueueBenchContext {
   app: INestApplicationContext;
-  tasks: TaskQueue;
   queue: JobQueue;
   clock: CompletionClock;
   close(): Promise<void>;
@@ -71,7 +76,6 @@ export async function startQueueBench(env: Record<string, string>): Promise<Queu
   }
   return {
     app,
-    tasks: app.get(TaskQueue),
     queue: app.get<JobQueue>(getJobQueueToken(BENCH_QUEUE)),
     clock: app.get(BenchQueueClock),
     close: () => app.close(),

@@ -75,7 +75,7 @@ async function singleEnqueues(redisUrl: string) {
   try {
     const ids: string[] = [];
     const ours = await enqueueLoop(SINGLE_ENQUEUES, CONCURRENCY, async (n) => {
-      ids.push(await producer.tasks.enqueue(NOOP_TASK, { n }));
+      ids.push(await producer.queue.enqueue(NOOP_TASK, { n }));
     });
     const raw = await enqueueLoop(SINGLE_ENQUEUES, CONCURRENCY, (n) => queue.add({ n }));
     const queued = await compareLookups(producer.queue, ids.slice(0, LOOKUPS), 'queued');
@@ -146,7 +146,7 @@ export const scenario: Scenario = {
           baseline: 'raw Bull add',
           baselineValue: single.raw,
           better: 'higher',
-          notes: `TaskQueue.enqueue (the POST /compute path) vs Bull add, ${SINGLE_ENQUEUES} jobs, ${CONCURRENCY} in flight`,
+          notes: `JobQueue.enqueue (the POST /compute path) vs Bull add, ${SINGLE_ENQUEUES} jobs, ${CONCURRENCY} in flight`,
         },
         ...lookupRows(lookups, single.queued),
       ];

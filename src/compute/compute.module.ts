@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ConfigService, type ConfigType } from '@nestjs/config';
-import type { performanceConfig } from '../config';
+import type { ConfigType } from '@nestjs/config';
+import { performanceConfig } from '../config';
 import { QueuesModule } from '../queues';
 import { COMPUTE_QUEUE } from './compute.constants';
 import { ComputeController } from './compute.controller';
@@ -12,8 +12,11 @@ import { HeavyComputationTask } from './heavy-computation.task';
   imports: [
     QueuesModule.registerQueue({
       name: COMPUTE_QUEUE,
-      concurrency: (config: ConfigService) =>
-        config.getOrThrow<ConfigType<typeof performanceConfig>>('performance').asyncWorkerCount,
+      concurrency: {
+        inject: [performanceConfig.KEY],
+        useFactory: (performance: ConfigType<typeof performanceConfig>) =>
+          performance.asyncWorkerCount,
+      },
     }),
   ],
   controllers: [ComputeController],

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth';
-import { InjectJobQueue, JobQueue, TaskQueue } from '../queues';
+import { InjectJobQueue, JobQueue } from '../queues';
 import { COMPUTE_QUEUE, HEAVY_COMPUTATION } from './compute.constants';
 import {
   ComputeRequestDto,
@@ -19,10 +19,7 @@ import { idempotentTaskId } from './idempotency-key';
  */
 @Injectable()
 export class ComputeService {
-  constructor(
-    private readonly tasks: TaskQueue,
-    @InjectJobQueue(COMPUTE_QUEUE) private readonly queue: JobQueue,
-  ) {}
+  constructor(@InjectJobQueue(COMPUTE_QUEUE) private readonly queue: JobQueue) {}
 
   /**
    * Enqueues a heavy computation; its id is a random uuid, so ids cannot be guessed. With an
@@ -42,7 +39,7 @@ export class ComputeService {
       iterations: dto.iterations,
     };
     if (idempotencyKey === undefined) {
-      const taskId = await this.tasks.enqueue(HEAVY_COMPUTATION, data, { jobId: randomUUID() });
+      const taskId = await this.queue.enqueue(HEAVY_COMPUTATION, data, { jobId: randomUUID() });
       return { task_id: taskId, status: 'queued' };
     }
     const jobId = idempotentTaskId(principal.id, idempotencyKey);
@@ -52,7 +49,7 @@ export class ComputeService {
     }
     // Two retries racing past the check still make one job: Bull adds nothing for a known id.
     return {
-      task_id: await this.tasks.enqueue(HEAVY_COMPUTATION, data, { jobId }),
+      task_id: await this.queue.enqueue(HEAVY_COMPUTATION, data, { jobId }),
       status: 'queued',
     };
   }

@@ -1,8 +1,8 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth';
-import { TaskQueue } from '../queues';
-import { PROCESS_DOCUMENT, PROCESS_DOCUMENTS } from './document.constants';
+import { InjectJobQueue, JobQueue } from '../queues';
+import { DOCUMENTS_QUEUE, PROCESS_DOCUMENT, PROCESS_DOCUMENTS } from './document.constants';
 import type {
   BatchProcessingAcceptedResponseDto,
   ProcessingAcceptedResponseDto,
@@ -20,7 +20,7 @@ export class DocumentProcessingService {
 
   constructor(
     private readonly documents: DocumentsRepository,
-    private readonly tasks: TaskQueue,
+    @InjectJobQueue(DOCUMENTS_QUEUE) private readonly queue: JobQueue,
   ) {}
 
   /** @throws NotFoundException for an unknown id or someone else's document. */
@@ -30,7 +30,7 @@ export class DocumentProcessingService {
       throw new NotFoundException(`Document ${id} not found`);
     }
     const taskId = await this.enqueueOrRestore(marked, () =>
-      this.tasks.enqueue(PROCESS_DOCUMENT, { doc_id: id }, { jobId: randomUUID() }),
+      this.queue.enqueue(PROCESS_DOCUMENT, { doc_id: id }, { jobId: randomUUID() }),
     );
     return { status: 'processing', doc_id: id, task_id: taskId };
   }
@@ -46,7 +46,7 @@ export class DocumentProcessingService {
     const taskId =
       docIds.length > 0
         ? await this.enqueueOrRestore(marked, () =>
-            this.tasks.enqueue(PROCESS_DOCUMENTS, { doc_ids: docIds }, { jobId: randomUUID() }),
+            this.queue.enqueue(PROCESS_DOCUMENTS, { doc_ids: docIds }, { jobId: randomUUID() }),
           )
         : null;
     return {

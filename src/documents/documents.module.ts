@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConfigService, type ConfigType } from '@nestjs/config';
-import type { performanceConfig } from '../config';
+import type { ConfigType } from '@nestjs/config';
+import { performanceConfig } from '../config';
 import { PaginationModule } from '../pagination';
 import { QueuesModule } from '../queues';
 import { DOCUMENTS_QUEUE } from './document.constants';
@@ -22,9 +22,11 @@ import { DocumentsService } from './documents.service';
     UsersModule,
     QueuesModule.registerQueue({
       name: DOCUMENTS_QUEUE,
-      concurrency: (config: ConfigService) =>
-        config.getOrThrow<ConfigType<typeof performanceConfig>>('performance')
-          .documentProcessingWorkers,
+      concurrency: {
+        inject: [performanceConfig.KEY],
+        useFactory: (performance: ConfigType<typeof performanceConfig>) =>
+          performance.documentProcessingWorkers,
+      },
     }),
   ],
   controllers: [DocumentsController],

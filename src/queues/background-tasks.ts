@@ -5,7 +5,7 @@ import { queuesConfig } from './queues.config';
 
 /**
  * In-process fire-and-forget work that is short and may be lost on a crash (a cache warm-up, an
- * audit line); anything that must survive a restart goes through `TaskQueue`. A failure is
+ * audit line); anything that must survive a restart is enqueued on a `JobQueue`. A failure is
  * logged and counted (`background_tasks_total{result}`), never an unhandled rejection, and
  * shutdown waits (up to `QUEUES__SHUTDOWN_TIMEOUT_MS` in all) until none is in flight.
  *

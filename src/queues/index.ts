@@ -1,11 +1,10 @@
 export { QueuesModule } from './queues.module';
-export type { RegisterQueueOptions } from './queues.module';
+export type { QueueConcurrencyFactory, RegisterQueueOptions } from './queues.module';
 export { queuesConfig, QueuesEnv } from './queues.config';
 export type { QueuesConfig } from './queues.config';
-export { TaskQueue } from './task-queue';
-export type { BulkTaskItem } from './task-queue';
 export { JobQueue } from './job-queue';
-export type { EnqueueOptions } from './job-queue';
+export type { BulkTaskItem } from './job-queue';
+export type { EnqueueOptions } from './enqueue-options';
 export { JOB_STATES } from './job-info';
 export type { JobInfo, JobState } from './job-info';
 export { Task } from './decorators/task.decorator';

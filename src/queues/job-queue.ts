@@ -1,58 +1,107 @@
 import { Logger } from '@nestjs/common';
-import type { Job, JobOptions, Queue } from 'bull';
-import { startAttempt } from './job-attempts';
-import { handBackJobs } from './job-handback';
+import type { Queue } from 'bull';
+import {
+  type EnqueueOptions,
+  toBullOptions,
+  withinTimeout,
+  withTaskDefaults,
+} from './enqueue-options';
+import { UnknownTaskError } from './errors/unknown-task.error';
 import { JobInfo, toJobInfo } from './job-info';
 import { lookupJob } from './job-lookup';
+import type { TaskDefinition } from './task-context';
+import type { TaskRegistry } from './task.registry';
 
-/** Options of one enqueue; unset ones come from the task and then the queue defaults. */
-export interface EnqueueOptions {
-  /** Idempotency key: enqueueing an id that exists returns the existing job. */
-  jobId?: string;
-  /** Run no earlier than this many ms from now. */
-  delayMs?: number;
-  attempts?: number;
-  /** First retry delay of the exponential backoff, in ms. */
-  backoffMs?: number;
-  /** The attempt fails when the handler takes longer, in ms. */
-  timeoutMs?: number;
+/** One job of {@link JobQueue.enqueueBulk}. */
+export interface BulkTaskItem<Data> {
+  data: Data;
+  /** This job's options; unset ones come from the task and then the queue defaults. */
+  options?: EnqueueOptions;
 }
 
-/** What a processor does with one job. */
-export type JobHandler = (job: Job) => Promise<unknown>;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
-
 /**
- * The thin service in front of one Bull queue. Callers see ids and {@link JobInfo}, never Bull
- * types, so BullMQ could replace Bull behind it. Producers and the local worker share it.
+ * The one door of producers to a queue: enqueue a `@Task` of the queue by name (with the task's
+ * attempts, backoff and timeout, a 503 when Redis does not take it), then read the job back by
+ * its id, list and retry the dead ones. Callers see ids and {@link JobInfo}, never Bull types,
+ * so BullMQ could replace Bull behind it. Works with processing off (an API-only process
+ * enqueues for workers); the local worker is `QueueWorker`, which producers never see.
  *
+ * @example
+ * ```ts
+ * constructor(@InjectJobQueue('compute') private readonly queue: JobQueue) {}
+ * const taskId = await this.queue.enqueue('heavy_computation', { numbers, iterations });
+ * const job = await this.queue.get(taskId);
+ * ```
  * @publicApi
  */
 export class JobQueue {
-  private readonly logger: Logger;
-  /** Jobs this process is running, for the shutdown hand-back. */
-  private readonly running = new Set<string>();
-  private processing = false;
-
   constructor(
     /** The queue's name (`compute`, `documents`). */
     readonly name: string,
-    /** @internal the Bull queue: for the queues module only (metrics, board, shutdown). */
+    /** @internal the Bull queue: for the queues module only (metrics, board, worker, shutdown). */
     readonly bull: Queue,
+    private readonly tasks: TaskRegistry,
+    /** QUEUES__ENQUEUE_TIMEOUT_MS */
+    private readonly enqueueTimeoutMs: number,
   ) {
-    this.logger = new Logger(`Queue:${name}`);
+    const logger = new Logger(`Queue:${name}`);
     // Without a listener an 'error' event would crash the process.
-    bull.on('error', (error: Error) => this.logger.warn(`Queue error: ${error.message}`));
+    bull.on('error', (error: Error) => logger.warn(`Queue error: ${error.message}`));
   }
 
-  /** Adds a job and returns its id. */
+  /**
+   * Enqueues a task of this queue and returns its id (the task id callers poll).
+   * @throws UnknownTaskError when no `@Task` of this queue handles the name.
+   * @throws QueueUnavailableError (503) when Redis does not take it within QUEUES__ENQUEUE_TIMEOUT_MS.
+   */
+  async enqueue<Data>(name: string, data: Data, options: EnqueueOptions = {}): Promise<string> {
+    const task = this.taskOf(name);
+    return await withinTimeout(
+      this.name,
+      this.enqueueTimeoutMs,
+      this.add(name, data, withTaskDefaults(task, options)),
+    );
+  }
+
+  /**
+   * Enqueues many jobs of one task in one Redis round trip and returns their ids in order; each
+   * gets the task's defaults like {@link enqueue} (its own options win), which `addBulk` does not.
+   * @throws UnknownTaskError when no `@Task` of this queue handles the name.
+   * @throws QueueUnavailableError (503) when Redis does not take them within QUEUES__ENQUEUE_TIMEOUT_MS.
+   */
+  async enqueueBulk<Data>(name: string, items: readonly BulkTaskItem<Data>[]): Promise<string[]> {
+    const task = this.taskOf(name);
+    if (items.length === 0) {
+      return [];
+    }
+    const jobs = items.map((item) => ({
+      name,
+      data: item.data,
+      options: withTaskDefaults(task, item.options),
+    }));
+    return withinTimeout(this.name, this.enqueueTimeoutMs, this.addBulk(jobs));
+  }
+
+  /** Enqueues a task to run no earlier than `delayMs` from now (the guide's `.delay()`). */
+  delay<Data>(
+    name: string,
+    data: Data,
+    delayMs: number,
+    options: EnqueueOptions = {},
+  ): Promise<string> {
+    return this.enqueue(name, data, { ...options, delayMs });
+  }
+
+  /**
+   * Adds a job as is, without the task's defaults or the time limit (benchmarks, tests and
+   * fixtures that set every option themselves); producers use {@link enqueue}.
+   */
   async add(name: string, data: unknown, options: EnqueueOptions = {}): Promise<string> {
     const job = await this.bull.add(name, data, toBullOptions(options));
     return String(job.id);
   }
 
-  /** Adds many jobs in one round trip; returns their ids in order. */
+  /** {@link add} for many jobs in one round trip; returns their ids in order. */
   async addBulk(
     jobs: { name: string; data: unknown; options?: EnqueueOptions }[],
   ): Promise<string[]> {
@@ -117,103 +166,15 @@ export class JobQueue {
     return (await this.bull.client.ping()) === 'PONG';
   }
 
-  /** Whether this process runs the queue's jobs. */
-  get isProcessing(): boolean {
-    return this.processing;
-  }
-
-  /** Ids of the jobs this process is running now. */
-  get runningJobs(): string[] {
-    return [...this.running];
-  }
-
   /**
-   * Starts the local worker: `concurrency` jobs at once, any job name, through `handler`. Each
-   * run is counted when it starts (`job.attemptsMade + 1` is its number, see `startAttempt`).
+   * The task of the name, which must run on this queue: a job of another queue's task would sit
+   * here with no worker able to run it.
    */
-  process(concurrency: number, handler: JobHandler): void {
-    this.processing = true;
-    settleWorkerNameQuietly(this.bull);
-    void this.bull
-      .process('*', concurrency, async (job: Job) => {
-        this.running.add(String(job.id));
-        try {
-          await startAttempt(this.bull, job);
-          return await handler(job);
-        } finally {
-          this.running.delete(String(job.id));
-        }
-      })
-      .catch((error: Error) => this.logger.error(`Worker stopped: ${error.message}`));
-  }
-
-  /**
-   * Stops taking new jobs here and waits up to `timeoutMs` for the running ones; jobs still
-   * running then go back to the queue for another worker. Producers keep working meanwhile.
-   * @returns how many jobs were handed back.
-   */
-  async drain(timeoutMs: number): Promise<number> {
-    if (!this.processing) {
-      return 0;
+  private taskOf(name: string): TaskDefinition {
+    const task = this.tasks.get(name);
+    if (!task || task.queue !== this.name) {
+      throw new UnknownTaskError(name, this.name);
     }
-    await this.bull.pause(true, true);
-    const deadline = Date.now() + timeoutMs;
-    while (this.running.size > 0 && Date.now() < deadline) {
-      await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
-    }
-    const left = this.runningJobs;
-    if (left.length === 0) {
-      return 0;
-    }
-    const moved = await handBackJobs(this.bull, left);
-    this.logger.warn(
-      `${left.length} job(s) still running after ${timeoutMs} ms; ${moved} handed back`,
-    );
-    // Stop renewing their locks and do not wait for the handlers: they end with the process.
-    await this.bull.close(true);
-    return moved;
+    return task;
   }
-}
-
-function toBullOptions(options: EnqueueOptions): JobOptions {
-  const bull: JobOptions = {};
-  if (options.jobId !== undefined) {
-    bull.jobId = options.jobId;
-  }
-  if (options.delayMs !== undefined) {
-    bull.delay = options.delayMs;
-  }
-  if (options.attempts !== undefined) {
-    bull.attempts = options.attempts;
-  }
-  if (options.backoffMs !== undefined) {
-    bull.backoff = { type: 'exponential', delay: options.backoffMs };
-  }
-  if (options.timeoutMs !== undefined) {
-    bull.timeout = options.timeoutMs;
-  }
-  return bull;
-}
-
-/**
- * Bull's `process()` names the blocking connection (`CLIENT SETNAME`) without waiting for the
- * answer or catching it (bull/lib/queue.js, `this.setWorkerName()`): an app closed while that
- * command is still queued (a boot that fails right after init, a test that only reads the route
- * table) ended with an unhandled "Connection is closed" rejection. Once the queue is closing or
- * its blocking connection was closed at shutdown (the two happen in either order), the failure
- * means nothing; otherwise it is still thrown as Bull would.
- */
-function settleWorkerNameQuietly(bull: Queue): void {
-  const queue = bull as Queue & {
-    setWorkerName(): Promise<void>;
-    closing?: Promise<void>;
-    bclient: { status: string };
-  };
-  const setWorkerName = queue.setWorkerName.bind(queue);
-  queue.setWorkerName = () =>
-    setWorkerName().catch((error: unknown) => {
-      if (queue.closing === undefined && queue.bclient.status !== 'end') {
-        throw error;
-      }
-    });
 }

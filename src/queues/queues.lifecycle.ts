@@ -29,15 +29,15 @@ export class QueuesLifecycle implements BeforeApplicationShutdown, OnApplication
   ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
-    const processing = this.registry.list().filter(({ queue }) => queue.isProcessing);
+    const processing = this.registry.list().filter(({ worker }) => worker.isProcessing);
     if (processing.length === 0) {
       return;
     }
     this.logger.log(`Draining ${processing.length} queue worker(s)`);
     await Promise.all(
-      processing.map(({ queue }) =>
-        queue.drain(this.config.shutdownTimeoutMs).catch((error: Error) => {
-          this.logger.error(`Queue "${queue.name}" did not drain: ${error.message}`);
+      processing.map(({ worker }) =>
+        worker.drain(this.config.shutdownTimeoutMs).catch((error: Error) => {
+          this.logger.error(`Queue "${worker.name}" did not drain: ${error.message}`);
         }),
       ),
     );

@@ -1,6 +1,6 @@
 import { BullModule, getQueueToken } from '@nestjs/bull';
-import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigService, type ConfigType } from '@nestjs/config';
+import { DynamicModule, Module, type InjectionToken } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import type { Queue } from 'bull';
 import { AuthModule } from '../auth';
@@ -21,24 +21,46 @@ import type { QueueConnections } from './queue-connections';
 import { QueuesCoreModule } from './queues-core.module';
 import { QueuesLifecycle } from './queues.lifecycle';
 import { TaskExplorer } from './task.explorer';
-import { TaskQueue } from './task-queue';
+import { TaskRegistry } from './task.registry';
+import { TaskWorker } from './task-worker';
+
+/**
+ * Concurrency read from the providers in `inject` (the owner's config namespace), like a Nest
+ * factory provider, so no module reads another's config by string key.
+ */
+export interface QueueConcurrencyFactory {
+  inject: InjectionToken[];
+  /** Gets the `inject` providers in order; returns jobs at once. */
+  useFactory: (...deps: never[]) => number;
+}
 
 /** Options of {@link QueuesModule.registerQueue}. */
 export interface RegisterQueueOptions {
   name: string;
-  /** Jobs the local worker runs at once, from the config. @default 1 */
-  concurrency?: (config: ConfigService) => number;
+  /** Jobs the local worker runs at once: a number or a typed factory. @default 1 */
+  concurrency?: number | QueueConcurrencyFactory;
 }
 
 /**
  * Bull queues on the shared Redis under `<REDIS__KEY_PREFIX>:bull`, with one connection set per
- * process, safe job defaults, `@Task` handlers, `TaskQueue`, `BackgroundTasks`, metrics,
+ * process, safe job defaults, `@Task` handlers and their workers, `BackgroundTasks`, metrics,
  * readiness, bull-board and a draining shutdown. `forRoot()` once (global); each domain module
- * registers the queues it owns with `registerQueue()` and injects them with `@InjectJobQueue()`.
+ * registers the queues it owns with `registerQueue()` and injects them with `@InjectJobQueue()`,
+ * its one door to enqueue tasks and read them back.
  *
  * @example
  * ```ts
- * @Module({ imports: [QueuesModule.registerQueue({ name: 'compute', concurrency: (c) => 4 })] })
+ * @Module({
+ *   imports: [
+ *     QueuesModule.registerQueue({
+ *       name: 'compute',
+ *       concurrency: {
+ *         inject: [performanceConfig.KEY],
+ *         useFactory: (perf: ConfigType<typeof performanceConfig>) => perf.asyncWorkerCount,
+ *       },
+ *     }),
+ *   ],
+ * })
  * export class ComputeModule {}
  * ```
  * @publicApi
@@ -66,7 +88,7 @@ export class QueuesModule {
       ],
       providers: [
         TaskExplorer,
-        TaskQueue,
+        TaskWorker,
         BackgroundTasks,
         QueuesLifecycle,
         QueueCounts,
@@ -75,22 +97,38 @@ export class QueuesModule {
         QueueBoard,
         { provide: APP_FILTER, useClass: QueueErrorFilter },
       ],
-      exports: [QueuesCoreModule, TaskQueue, BackgroundTasks],
+      exports: [QueuesCoreModule, BackgroundTasks],
     };
   }
 
+  /** Registers a queue this module owns; inject it with `@InjectJobQueue(name)`. */
   static registerQueue(options: RegisterQueueOptions): DynamicModule {
     const token = getJobQueueToken(options.name);
+    const concurrency = options.concurrency ?? 1;
+    const factory: QueueConcurrencyFactory =
+      typeof concurrency === 'number' ? { inject: [], useFactory: () => concurrency } : concurrency;
     return {
       module: QueuesModule,
       imports: [BullModule.registerQueue({ name: options.name }), QueuesCoreModule],
       providers: [
         {
           provide: token,
-          inject: [getQueueToken(options.name), QueueRegistry, ConfigService],
-          useFactory: (bull: Queue, registry: QueueRegistry, config: ConfigService) => {
-            const queue = new JobQueue(options.name, bull);
-            registry.add(queue, options.concurrency?.(config) ?? 1);
+          inject: [
+            getQueueToken(options.name),
+            QueueRegistry,
+            TaskRegistry,
+            queuesConfig.KEY,
+            ...factory.inject,
+          ],
+          useFactory: (
+            bull: Queue,
+            registry: QueueRegistry,
+            tasks: TaskRegistry,
+            config: ConfigType<typeof queuesConfig>,
+            ...deps: never[]
+          ) => {
+            const queue = new JobQueue(options.name, bull, tasks, config.enqueueTimeoutMs);
+            registry.add(queue, factory.useFactory(...deps));
             return queue;
           },
         },

@@ -1,3 +1,5 @@
+import type { Job } from 'bull';
+
 /** What a task handler gets besides its data. */
 export interface TaskContext {
   /** The job id (the task id callers poll). */
@@ -28,4 +30,16 @@ export interface TaskFailureHandler {
   handler: (data: unknown, context: TaskContext, error: Error) => Promise<void>;
   /** `Class.method`, for messages. */
   source: string;
+}
+
+/** What a handler gets besides the data, for one attempt (run) of a job. */
+export function contextOf(job: Job, attempt: number): TaskContext {
+  return {
+    id: String(job.id),
+    attempt,
+    progress: (percent) => job.progress(Math.max(0, Math.min(100, Math.round(percent)))),
+    log: async (line) => {
+      await job.log(line);
+    },
+  };
 }

@@ -1,24 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import type { Job } from 'bull';
-import type { StartupState } from '../monitoring';
 import { OnTaskFailed } from './decorators/on-task-failed.decorator';
 import { Task } from './decorators/task.decorator';
-import { MissingTaskHandlerError } from './errors/missing-task-handler.error';
-import type { JobHandler, JobQueue } from './job-queue';
-import type { queuesConfig } from './queues.config';
+import type { JobQueue } from './job-queue';
 import { QueueRegistry } from './queue.registry';
 import type { TaskContext } from './task-context';
 import { TaskExplorer } from './task.explorer';
 import { TaskRegistry } from './task.registry';
-import type { WorkLimiter } from './work-limiter';
 
 @Injectable()
 class ReportTasks {
   calls: { data: unknown; context: TaskContext }[] = [];
 
-  @Task('render_report', { queue: 'reports' })
+  @Task('render_report', { queue: 'reports', attempts: 2, timeoutMs: 500 })
   render(data: unknown, context: TaskContext): Promise<string> {
     this.calls.push({ data, context });
     return Promise.resolve('rendered');
@@ -30,18 +24,9 @@ class ReportTasks {
   }
 }
 
-/** A queue whose stored jobs have the given names (or whose Redis is down). */
-function fakeQueue(name: string, stored: string[] | Error) {
-  const getJobs = jest.fn(() =>
-    stored instanceof Error
-      ? Promise.reject(stored)
-      : Promise.resolve(stored.map((jobName) => ({ name: jobName }) as Job)),
-  );
-  const process = jest.fn<void, [number, JobHandler]>();
-  return { name, bull: { getJobs, on: jest.fn() }, process, getJobs } as unknown as JobQueue & {
-    getJobs: typeof getJobs;
-    process: typeof process;
-  };
+/** A registered queue; the explorer only asks whether it exists. */
+function fakeQueue(name: string) {
+  return { name, bull: {} } as unknown as JobQueue;
 }
 
 /** Settles failed reports, and names a task that does not exist (a typo). */
@@ -54,11 +39,7 @@ class Settlers {
   misspelled(): void {}
 }
 
-function setUp(options: {
-  queues: ReturnType<typeof fakeQueue>[];
-  process?: boolean;
-  extra?: object[];
-}) {
+function setUp(options: { queues: JobQueue[]; extra?: object[] }) {
   const instance = new ReportTasks();
   const discovery = {
     getProviders: () =>
@@ -69,21 +50,15 @@ function setUp(options: {
   } as unknown as DiscoveryService;
   const registry = new QueueRegistry();
   options.queues.forEach((queue) => registry.add(queue, 3));
-  const release = jest.fn();
-  const startup = { hold: jest.fn(() => release) } as unknown as StartupState;
-  const limiter = { run: jest.fn((work: () => Promise<unknown>) => work()) };
+  const tasks = new TaskRegistry();
   const explorer = new TaskExplorer(
     discovery,
     new MetadataScanner(),
     new Reflector(),
-    new TaskRegistry(),
+    tasks,
     registry,
-    limiter as unknown as WorkLimiter,
-    startup,
-    { process: options.process ?? true } as ConfigType<typeof queuesConfig>,
   );
-  explorer.onModuleInit();
-  return { explorer, instance, release, limiter };
+  return { explorer, instance, tasks };
 }
 
 describe(TaskExplorer.name, () => {
@@ -93,102 +68,44 @@ describe(TaskExplorer.name, () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('should fail the boot when an @OnTaskFailed method names no @Task', async () => {
+  it('should register each @Task with its queue and options, its handler bound to the provider', async () => {
+    const { explorer, instance, tasks } = setUp({
+      queues: [fakeQueue('reports'), fakeQueue('mail')],
+    });
+    const context = { id: '1', attempt: 1 } as TaskContext;
+
+    explorer.onModuleInit();
+
+    expect(tasks.get('render_report')).toMatchObject({
+      name: 'render_report',
+      queue: 'reports',
+      attempts: 2,
+      timeoutMs: 500,
+      source: 'ReportTasks.render',
+    });
+    expect(tasks.ofQueue('mail').map((task) => task.name)).toEqual(['send_mail']);
+    await expect(tasks.get('render_report')?.handler({ page: 1 }, context)).resolves.toBe(
+      'rendered',
+    );
+    expect(instance.calls).toEqual([{ data: { page: 1 }, context }]);
+  });
+
+  it('should fail the boot when an @OnTaskFailed method names no @Task', () => {
     const { explorer } = setUp({
-      queues: [fakeQueue('reports', []), fakeQueue('mail', [])],
+      queues: [fakeQueue('reports'), fakeQueue('mail')],
       extra: [new Settlers()],
     });
 
-    await expect(explorer.onApplicationBootstrap()).rejects.toThrow(
+    expect(() => explorer.onModuleInit()).toThrow(
       "Settlers.misspelled: @OnTaskFailed('render_reports') names no @Task",
     );
   });
 
-  it('should fail the boot when a queue holds jobs named for no handler of that queue', async () => {
-    // send_mail has a handler, but on another queue: the reports worker cannot run it.
-    const reports = fakeQueue('reports', [
-      'render_report',
-      'render_pdf',
-      'send_mail',
-      'render_pdf',
-    ]);
-    const { explorer, release } = setUp({ queues: [reports, fakeQueue('mail', [])] });
+  it('should fail the boot when a @Task names a queue that is not registered', () => {
+    const { explorer } = setUp({ queues: [fakeQueue('reports')] });
 
-    const boot = explorer.onApplicationBootstrap();
-
-    await expect(boot).rejects.toBeInstanceOf(MissingTaskHandlerError);
-    await expect(boot).rejects.toMatchObject({
-      kind: 'missing-task-handler',
-      queue: 'reports',
-      names: ['render_pdf', 'send_mail'],
-      message:
-        'Queue "reports" holds jobs named "render_pdf", "send_mail" but no @Task handles them',
-    });
-    expect(reports.getJobs).toHaveBeenCalledWith(['waiting', 'delayed', 'paused'], 0, 999);
-    expect(reports.process).not.toHaveBeenCalled();
-    expect(release).toHaveBeenCalledTimes(1);
-  });
-
-  it('should start every worker when all stored job names have a handler', async () => {
-    const reports = fakeQueue('reports', ['render_report', 'render_report']);
-    const mail = fakeQueue('mail', []);
-    const { explorer, release } = setUp({ queues: [reports, mail] });
-
-    await explorer.onApplicationBootstrap();
-
-    expect(reports.process).toHaveBeenCalledWith(3, expect.any(Function));
-    expect(mail.process).toHaveBeenCalledWith(3, expect.any(Function));
-    expect(release).toHaveBeenCalledTimes(1);
-  });
-
-  it('should skip the check, warn and still process when Redis does not answer', async () => {
-    const reports = fakeQueue('reports', new Error('connect ECONNREFUSED'));
-    const mail = fakeQueue('mail', []);
-    const { explorer } = setUp({ queues: [reports, mail] });
-
-    await explorer.onApplicationBootstrap();
-
-    expect(Logger.prototype.warn).toHaveBeenCalledWith(
-      'Queue "reports": Redis unavailable, stored job names not checked',
-    );
-    expect(reports.process).toHaveBeenCalled();
-  });
-
-  it('should neither check nor process in a producer-only process', async () => {
-    const reports = fakeQueue('reports', ['render_pdf']);
-    const mail = fakeQueue('mail', []);
-    const { explorer } = setUp({ queues: [reports, mail], process: false });
-
-    await explorer.onApplicationBootstrap();
-
-    expect(reports.getJobs).not.toHaveBeenCalled();
-    expect(reports.process).not.toHaveBeenCalled();
-  });
-
-  it('should fail the boot when a @Task names a queue that is not registered', async () => {
-    const { explorer } = setUp({ queues: [fakeQueue('reports', [])] });
-
-    await expect(explorer.onApplicationBootstrap()).rejects.toThrow(
+    expect(() => explorer.onModuleInit()).toThrow(
       `ReportTasks.send: @Task('send_mail') uses queue "mail", which is not registered`,
     );
-  });
-
-  it('should run known jobs through the limiter and fail the attempt of unknown ones', async () => {
-    const reports = fakeQueue('reports', []);
-    const { explorer, instance, limiter } = setUp({ queues: [reports, fakeQueue('mail', [])] });
-    await explorer.onApplicationBootstrap();
-    const [[, handler]] = reports.process.mock.calls;
-    const job = (name: string) =>
-      ({ id: 7, name, data: { page: 1 }, attemptsMade: 1, progress: jest.fn() }) as unknown as Job;
-
-    await expect(handler(job('render_report'))).resolves.toBe('rendered');
-    await expect(handler(job('render_pdf'))).rejects.toThrow(
-      'No @Task handler for "render_pdf" in this worker',
-    );
-
-    expect(limiter.run).toHaveBeenCalledTimes(1);
-    expect(instance.calls).toEqual([
-      { data: { page: 1 }, context: expect.objectContaining({ id: '7', attempt: 2 }) },
-    ]);
   });
 });

@@ -1,9 +1,12 @@
-/** Enqueueing a task name that no `@Task` handler declares (a programming error). */
+/** Enqueueing a task name that no `@Task` handler of the queue declares (a programming error). */
 export class UnknownTaskError extends Error {
   readonly kind = 'unknown-task' as const;
 
-  constructor(readonly task: string) {
-    super(`No @Task('${task}') handler is registered`);
+  constructor(
+    readonly task: string,
+    readonly queue: string,
+  ) {
+    super(`No @Task('${task}') handler is registered on queue "${queue}"`);
     this.name = UnknownTaskError.name;
   }
 }

@@ -28,13 +28,13 @@ export class QueueMonitoring implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const { queue } of this.registry.list()) {
+    for (const { queue, worker } of this.registry.list()) {
       this.readiness.register({
         name: `queue:${queue.name}`,
         group: 'queues',
         check: async () => ({
           up: await queue.ping().catch(() => false),
-          details: { processing: queue.isProcessing, running: queue.runningJobs.length },
+          details: { processing: worker.isProcessing, running: worker.runningJobs.length },
         }),
       });
     }
@@ -51,11 +51,11 @@ export class QueueMonitoring implements OnApplicationBootstrap {
       redis_connections: this.connections.count(),
       work_slots: this.limiter.stats(),
       queues: Object.fromEntries(
-        this.registry.list().map(({ queue, concurrency }) => [
+        this.registry.list().map(({ queue, worker, concurrency }) => [
           queue.name,
           {
             concurrency,
-            running_here: queue.runningJobs.length,
+            running_here: worker.runningJobs.length,
             jobs: counts.get(queue.name) ?? null,
             jobs_status: counts.get(queue.name) ? 'ok' : 'unavailable',
           },

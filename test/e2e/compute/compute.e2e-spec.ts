@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { getJobQueueToken, JobQueue, TaskQueue } from '../../../src/queues';
+import { getJobQueueToken, JobQueue } from '../../../src/queues';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
 /** Polls the task until `done` accepts it, or fails after the timeout. */
@@ -214,7 +214,7 @@ describe('ComputeController', () => {
     const admin = t.auth('admin');
     const { userId: _userId, ...adminHeaders } = admin;
     // A poison pill: data no producer should send, which the handler rejects on every attempt.
-    const taskId = await t.app.get(TaskQueue).enqueue(
+    const taskId = await t.app.get<JobQueue>(getJobQueueToken('compute')).enqueue(
       'heavy_computation',
       { owner_id: admin.userId, numbers: 'oops', iterations: 1 },
       {

@@ -27,7 +27,7 @@ class RetentionModule {
   static async forRoot(): Promise<DynamicModule> {
     return {
       module: RetentionModule,
-      imports: await queueAppImports({ name: QUEUE, concurrency: () => 10 }),
+      imports: await queueAppImports({ name: QUEUE, concurrency: 10 }),
       providers: [NoopTask],
     };
   }
@@ -71,7 +71,7 @@ describe('JobQueue retention', () => {
   const runHalf = async (half: number) => {
     const first = half * HALF;
     const ids = await queue.addBulk(
-      // JobQueue.addBulk does not apply the @Task's options (TaskQueue.enqueue does): say it here.
+      // JobQueue.addBulk does not apply the @Task's options (JobQueue.enqueue does): say it here.
       Array.from({ length: HALF }, (_, i) => ({
         name: TASK,
         data: { n: first + i },

@@ -7,7 +7,6 @@ import {
   JobQueue,
   OnTaskFailed,
   Task,
-  TaskQueue,
   type TaskContext,
 } from '../../../src/queues';
 import { queueAppImports } from '../../fixtures/queues/queue-app-imports';
@@ -77,7 +76,7 @@ class SettleModule {
   static async forRoot(): Promise<DynamicModule> {
     return {
       module: SettleModule,
-      imports: await queueAppImports({ name: QUEUE, concurrency: () => 5 }),
+      imports: await queueAppImports({ name: QUEUE, concurrency: 5 }),
       providers: [FlakyTasks, LuckySettler],
     };
   }
@@ -86,7 +85,7 @@ class SettleModule {
 describe('@OnTaskFailed', () => {
   const prefix = `${process.env.REDIS__KEY_PREFIX ?? 'agentic_test'}_settle_${randomBytes(3).toString('hex')}`;
   let app: INestApplicationContext;
-  let tasks: TaskQueue;
+  let tasks: JobQueue;
   let flaky: FlakyTasks;
   let redis: Redis;
 
@@ -101,7 +100,7 @@ describe('@OnTaskFailed', () => {
     } finally {
       process.env = saved;
     }
-    tasks = app.get(TaskQueue);
+    tasks = app.get<JobQueue>(getJobQueueToken(QUEUE));
     flaky = app.get(FlakyTasks);
     redis = new Redis(process.env.REDIS__URL ?? 'redis://127.0.0.1:6379');
   });

@@ -66,7 +66,7 @@ describe('JobQueue job whose workers die twice under it', () => {
     producers.push(producer);
     const scenario = await startWorkers(producer);
     workers.push(...scenario);
-    const id = await producer.tasks.enqueue(SLEEP_TASK, { ms: 3000 });
+    const id = await producer.queue.enqueue(SLEEP_TASK, { ms: 3000 });
 
     await killRun(producer, scenario, id, 1);
     await killRun(producer, scenario, id, 2);
@@ -94,7 +94,7 @@ describe('JobQueue job whose workers die twice under it', () => {
     producers.push(producer);
     const scenario = await startWorkers(producer);
     workers.push(...scenario);
-    const id = await producer.tasks.enqueue(SLEEP_TASK, { ms: 3000 });
+    const id = await producer.queue.enqueue(SLEEP_TASK, { ms: 3000 });
 
     await killRun(producer, scenario, id, 1);
     await killRun(producer, scenario, id, 2);

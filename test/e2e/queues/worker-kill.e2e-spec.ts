@@ -27,7 +27,7 @@ describe('JobQueue worker crash', () => {
     workers.push(spawnWorker(producer.env), spawnWorker(producer.env));
     await Promise.all(workers.map((worker) => worker.ready));
 
-    const id = await producer.tasks.enqueue(SLEEP_TASK, { ms: 5000 });
+    const id = await producer.queue.enqueue(SLEEP_TASK, { ms: 5000 });
     await waitUntil(
       () => Promise.resolve(workers.some((worker) => worker.output().includes(`run ${id}`))),
       10000,

@@ -32,7 +32,7 @@ describe('JobQueue graceful shutdown', () => {
   });
 
   const startJobs = async (producer: Producer, worker: WorkerProcess, ms: number) => {
-    const ids = await Promise.all([1, 2, 3].map(() => producer.tasks.enqueue(SLEEP_TASK, { ms })));
+    const ids = await Promise.all([1, 2, 3].map(() => producer.queue.enqueue(SLEEP_TASK, { ms })));
     await waitUntil(
       () => Promise.resolve(ids.every((id) => worker.output().includes(`run ${id}`))),
       10000,

@@ -1,22 +1,17 @@
-import type { ConfigType } from '@nestjs/config';
+import type { Queue } from 'bull';
 import { QueueUnavailableError } from './errors/queue-unavailable.error';
 import { UnknownTaskError } from './errors/unknown-task.error';
-import type { JobQueue } from './job-queue';
-import type { queuesConfig } from './queues.config';
-import { QueueRegistry } from './queue.registry';
-import { TaskQueue } from './task-queue';
+import { JobQueue } from './job-queue';
 import { TaskRegistry } from './task.registry';
 
 const ENQUEUE_TIMEOUT_MS = 200;
 
-describe(TaskQueue.name, () => {
-  let add: jest.Mock;
-  let addBulk: jest.Mock;
-  let tasks: TaskQueue;
+describe(JobQueue.name, () => {
+  let add: jest.SpyInstance;
+  let addBulk: jest.SpyInstance;
+  let tasks: JobQueue;
 
   beforeEach(() => {
-    add = jest.fn().mockResolvedValue('1');
-    addBulk = jest.fn((jobs: unknown[]) => Promise.resolve(jobs.map((_job, i) => String(i + 1))));
     const registry = new TaskRegistry();
     registry.add({
       name: 'resize',
@@ -27,10 +22,19 @@ describe(TaskQueue.name, () => {
       handler: () => Promise.resolve(null),
       source: 'ImageTasks.resize',
     });
-    const queues = new QueueRegistry();
-    queues.add({ name: 'images', add, addBulk } as unknown as JobQueue, 1);
-    const config = { enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS } as ConfigType<typeof queuesConfig>;
-    tasks = new TaskQueue(registry, queues, config);
+    registry.add({
+      name: 'thumbnail',
+      queue: 'previews',
+      handler: () => Promise.resolve(null),
+      source: 'PreviewTasks.thumbnail',
+    });
+    const bull = { on: jest.fn() } as unknown as Queue;
+    tasks = new JobQueue('images', bull, registry, ENQUEUE_TIMEOUT_MS);
+    // The raw adds are Bull's side; what is checked here is what enqueue hands them.
+    add = jest.spyOn(tasks, 'add').mockResolvedValue('1');
+    addBulk = jest
+      .spyOn(tasks, 'addBulk')
+      .mockImplementation((jobs) => Promise.resolve(jobs.map((_job, i) => String(i + 1))));
   });
   afterEach(() => jest.useRealTimers());
 
@@ -69,6 +73,15 @@ describe(TaskQueue.name, () => {
         UnknownTaskError,
       );
       expect(addBulk).not.toHaveBeenCalled();
+    });
+
+    it('should reject a task of another queue: no worker of this queue could run it', async () => {
+      await expect(tasks.enqueueBulk('thumbnail', [{ data: 1 }])).rejects.toThrow(
+        new UnknownTaskError('thumbnail', 'images'),
+      );
+      await expect(tasks.enqueue('thumbnail', 1)).rejects.toBeInstanceOf(UnknownTaskError);
+      expect(addBulk).not.toHaveBeenCalled();
+      expect(add).not.toHaveBeenCalled();
     });
 
     it('should not call Redis for no items', async () => {

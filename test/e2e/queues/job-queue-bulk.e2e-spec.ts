@@ -3,7 +3,7 @@ import { DynamicModule, Injectable, Module, type INestApplicationContext } from 
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { getJobQueueToken, JobQueue, Task, TaskQueue } from '../../../src/queues';
+import { getJobQueueToken, JobQueue, Task } from '../../../src/queues';
 import { deleteKeys } from '../../fixtures/queues/worker-process';
 
 const QUEUE = 'bulk';
@@ -29,10 +29,9 @@ class BulkModule {
   }
 }
 
-describe('TaskQueue.enqueueBulk', () => {
+describe('JobQueue.enqueueBulk', () => {
   const prefix = `${process.env.REDIS__KEY_PREFIX ?? 'agentic_test'}_bulk_${randomBytes(3).toString('hex')}`;
   let app: INestApplicationContext;
-  let tasks: TaskQueue;
   let queue: JobQueue;
   let redis: Redis;
 
@@ -48,7 +47,6 @@ describe('TaskQueue.enqueueBulk', () => {
     } finally {
       process.env = saved;
     }
-    tasks = app.get(TaskQueue);
     queue = app.get<JobQueue>(getJobQueueToken(QUEUE));
     redis = new Redis(process.env.REDIS__URL ?? 'redis://127.0.0.1:6379');
   });
@@ -59,7 +57,7 @@ describe('TaskQueue.enqueueBulk', () => {
   });
 
   it("should store every job with the task's attempts, backoff and timeout, ids in order", async () => {
-    const ids = await tasks.enqueueBulk(TASK, [
+    const ids = await queue.enqueueBulk(TASK, [
       { data: { n: 0 } },
       { data: { n: 1 }, options: { attempts: 2 } },
       { data: { n: 2 } },
