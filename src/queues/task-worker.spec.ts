@@ -1,34 +1,37 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Job } from 'bull';
 import type { StartupState } from '../monitoring';
-import { Task } from './decorators/task.decorator';
 import { MissingTaskHandlerError } from './errors/missing-task-handler.error';
 import type { JobQueue } from './job-queue';
 import type { JobHandler } from './queue-worker';
 import type { queuesConfig } from './queues.config';
 import { QueueRegistry } from './queue.registry';
 import type { TaskContext } from './task-context';
-import { TaskExplorer } from './task.explorer';
 import { TaskRegistry } from './task.registry';
 import { TaskWorker } from './task-worker';
 import type { WorkLimiter } from './work-limiter';
 
-@Injectable()
-class ReportTasks {
-  calls: { data: unknown; context: TaskContext }[] = [];
-
-  @Task('render_report', { queue: 'reports' })
-  render(data: unknown, context: TaskContext): Promise<string> {
-    this.calls.push({ data, context });
-    return Promise.resolve('rendered');
-  }
-
-  @Task('send_mail', { queue: 'mail' })
-  send(): Promise<void> {
-    return Promise.resolve();
-  }
+/** The tasks as the explorer would register them: `render_report` on reports, `send_mail` on mail. */
+function reportTasks() {
+  const calls: { data: unknown; context: TaskContext }[] = [];
+  const tasks = new TaskRegistry();
+  tasks.add({
+    name: 'render_report',
+    queue: 'reports',
+    handler: (data, context) => {
+      calls.push({ data, context });
+      return Promise.resolve('rendered');
+    },
+    source: 'ReportTasks.render',
+  });
+  tasks.add({
+    name: 'send_mail',
+    queue: 'mail',
+    handler: () => Promise.resolve(),
+    source: 'ReportTasks.send',
+  });
+  return { tasks, calls };
 }
 
 /** A queue whose stored jobs have the given names (or whose Redis is down). */
@@ -45,40 +48,21 @@ function fakeQueue(name: string, stored: string[] | Error) {
   };
 }
 
-function setUp(options: {
-  queues: ReturnType<typeof fakeQueue>[];
-  process?: boolean;
-  extra?: object[];
-}) {
-  const instance = new ReportTasks();
-  const discovery = {
-    getProviders: () =>
-      [instance, ...(options.extra ?? [])].map((provider) => ({
-        instance: provider,
-        isDependencyTreeStatic: () => true,
-      })),
-  } as unknown as DiscoveryService;
+function setUp(options: { queues: ReturnType<typeof fakeQueue>[]; process?: boolean }) {
+  const { tasks, calls } = reportTasks();
   const registry = new QueueRegistry();
   for (const queue of options.queues) {
     registry.add(queue, 3);
     // The fake's `process` records what the queue's worker was asked to start.
     jest.spyOn(registry.get(queue.name)!.worker, 'process').mockImplementation(queue.process);
   }
-  const tasks = new TaskRegistry();
-  new TaskExplorer(
-    discovery,
-    new MetadataScanner(),
-    new Reflector(),
-    tasks,
-    registry,
-  ).onModuleInit();
   const release = jest.fn();
   const startup = { hold: jest.fn(() => release) } as unknown as StartupState;
   const limiter = { run: jest.fn((work: () => Promise<unknown>) => work()) };
   const worker = new TaskWorker(tasks, registry, limiter as unknown as WorkLimiter, startup, {
     process: options.process ?? true,
   } as ConfigType<typeof queuesConfig>);
-  return { worker, instance, release, limiter };
+  return { worker, instance: { calls }, release, limiter };
 }
 
 describe(TaskWorker.name, () => {
