@@ -38,7 +38,11 @@ export interface SpawnOptions {
   entry?: 'main' | 'worker';
 }
 
-/** Starts the service in a child process with the given environment (merged over ours). */
+/**
+ * Starts the service in a child process with the given environment (merged over ours).
+ * `SPAWN_APP_NODE_ARGS` adds node flags to the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * to profile the app under a fault test (NODE_OPTIONS refuses `--cpu-prof`).
+ */
 export function spawnApp(
   env: Record<string, string | undefined>,
   { inheritEnv = true, entry = 'main' }: SpawnOptions = {},
@@ -54,7 +58,12 @@ export function spawnApp(
   }
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', `${entry}.ts`)],
+    [
+      ...(process.env.SPAWN_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '-r',
+      'ts-node/register/transpile-only',
+      join(ROOT, 'src', `${entry}.ts`),
+    ],
     { cwd: ROOT, env: merged, stdio: 'pipe' },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -28,7 +28,8 @@ export async function startFaultApp(env: Record<string, string> = {}): Promise<F
     port,
     async stop() {
       if (app.child.exitCode === null) {
-        app.child.kill('SIGKILL');
+        // A profiled child (SPAWN_APP_NODE_ARGS=--cpu-prof) writes its profile only on a clean exit.
+        app.child.kill(process.env.SPAWN_APP_NODE_ARGS ? 'SIGINT' : 'SIGKILL');
         await app.exited;
       }
     },
