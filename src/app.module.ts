@@ -19,7 +19,13 @@ import { externalApiConfig, ExternalApiEnv, ExternalDataModule } from './externa
 import { LoggingModule } from './logging';
 import { paginationConfig, PaginationEnv } from './pagination';
 import { monitoringConfig, MonitoringEnv, MonitoringModule } from './monitoring';
-import { databaseConfig, DatabaseEnv, PersistenceModule } from './persistence';
+import {
+  databaseConfig,
+  DatabaseEnv,
+  migrationConfig,
+  MigrationEnv,
+  PersistenceModule,
+} from './persistence';
 import { queuesConfig, QueuesEnv, QueuesModule } from './queues';
 import { rateLimitConfig, RateLimitEnv, RateLimitModule } from './rate-limit';
 import { resilienceConfig, ResilienceEnv, ResilienceModule } from './resilience';
@@ -32,6 +38,7 @@ import { WorkflowsModule } from './workflows';
 export const MODULE_CONFIGS = [
   { namespace: appConfig, env: AppEnv },
   { namespace: databaseConfig, env: DatabaseEnv },
+  { namespace: migrationConfig, env: MigrationEnv },
   { namespace: redisConfig, env: RedisEnv },
   { namespace: authConfig, env: AuthEnv },
   { namespace: performanceConfig, env: PerformanceEnv },

@@ -9,4 +9,5 @@ export { BatchRowError } from './errors/batch-row.error';
 export { copyRows, insertRowsChunked } from './batch-writer';
 export type { BatchColumn } from './batch-writer';
 export { databaseConfig, DatabaseEnv } from './persistence.config';
+export { migrationConfig, MigrationEnv } from './migration.config';
 export { SchemaHealthIndicator } from './schema.health';

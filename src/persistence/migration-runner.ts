@@ -16,6 +16,21 @@ export interface MigrationRun {
   log: PinoLogger;
 }
 
+/** How often a run waiting for another's migration lock tries again. */
+const LOCK_POLL_MS = 200;
+
+/** Another run held the migration lock longer than this run would wait. */
+export class MigrationLockTimeoutError extends Error {
+  readonly kind = 'migration_lock_timeout';
+
+  constructor(waitedMs: number) {
+    super(
+      `Another migration run held the lock for more than ${waitedMs} ms (DATABASE__MIGRATIONS_TIMEOUT_MS)`,
+    );
+    this.name = 'MigrationLockTimeoutError';
+  }
+}
+
 /** The run did not finish within `DATABASE__MIGRATIONS_TIMEOUT_MS`. */
 export class MigrationTimeoutError extends Error {
   readonly kind = 'migration_timeout';
@@ -64,17 +79,54 @@ async function migrate({ database, url, migration, log }: MigrationRun): Promise
     },
   } as DataSourceOptions);
   await dataSource.initialize();
+  try {
+    // The whole run, lock wait included, is also bounded by the race above.
+    return await migrateUnderLock(dataSource, migration.timeoutMs);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * Applies the pending migrations of an initialised data source while holding the migration
+ * advisory lock (on a connection of its own), so concurrent runs apply each migration once: the
+ * migration Job, and at boot the API and the worker of a fresh compose stack, or several replicas.
+ * A run that waited finds nothing pending.
+ *
+ * The lock is polled with `pg_try_advisory_lock`, not awaited with `pg_advisory_lock`: a session
+ * blocked in a statement holds a snapshot, and `CREATE INDEX CONCURRENTLY` in the holder's
+ * migrations waits for every older snapshot to end, so the two runs would wait on each other until
+ * a timeout. The wait is bounded by `lockWaitMs`.
+ */
+export async function migrateUnderLock(
+  dataSource: DataSource,
+  lockWaitMs: number,
+): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
+  let held = false;
   try {
     await lock.connect();
-    // Waiting for another run's lock is bounded by the run's own timeout, not lock_timeout.
-    await lock.query('SET lock_timeout = 0');
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const deadline = Date.now() + lockWaitMs;
+    while (!held) {
+      const [row] = (await lock.query('SELECT pg_try_advisory_lock($1) AS held', [
+        MIGRATION_LOCK_KEY,
+      ])) as Array<{ held: boolean }>;
+      held = row.held;
+      if (!held) {
+        if (Date.now() >= deadline) {
+          throw new MigrationLockTimeoutError(lockWaitMs);
+        }
+        await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+      }
+    }
     const ran = await dataSource.runMigrations({ transaction: 'each' });
     return ran.map((applied) => applied.name);
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    if (held) {
+      await lock
+        .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+        .catch(() => undefined);
+    }
     await lock.release();
-    await dataSource.destroy();
   }
 }

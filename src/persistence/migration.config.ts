@@ -1,12 +1,16 @@
 import { registerAs } from '@nestjs/config';
 import { EnvInt, validateEnv } from '../config';
 
-/** Env keys of the migration entry point (`node dist/migrate.js`); the app does not read them. */
+/**
+ * Env keys of migration runs: the entry point (`node dist/migrate.js`), and at boot the longest
+ * wait for another process's run (`DATABASE__RUN_MIGRATIONS`).
+ */
 export class MigrationEnv {
   /**
    * Time the whole run may take (connect, lock, every pending migration), in ms; then it exits 1
    * and PostgreSQL rolls back the migration in progress with its connection. Also the statement
-   * timeout of the migrations (an index build may outlast the app's `STATEMENT_TIMEOUT_MS`).
+   * timeout of the migrations (an index build may outlast the app's `STATEMENT_TIMEOUT_MS`), and
+   * how long a boot with `DATABASE__RUN_MIGRATIONS` waits for another process's migration lock.
    */
   @EnvInt(1000, 86400000)
   DATABASE__MIGRATIONS_TIMEOUT_MS = 600000;

@@ -3,17 +3,23 @@ import { ConfigType } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseErrorFilter } from './database-error.filter';
 import { DatabasePool } from './database-pool';
 import { EmbeddedDatabase } from './embedded-database';
 import { instrumentedPg } from './instrumented-pg';
+import { migrateUnderLock } from './migration-runner';
+import { migrationConfig } from './migration.config';
 import { PersistenceCoreModule } from './persistence-core.module';
 import { QueryObserver } from './query-observer';
 import { databaseConfig } from './persistence.config';
 import { QueryTimingSubscriber } from './query-timing.subscriber';
 import { SchemaHealthIndicator } from './schema.health';
 import { SqlLogger } from './sql.logger';
+
+/** The factory's options plus, when pending migrations are applied at boot, the lock wait. */
+type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs: number } };
 
 /**
  * PostgreSQL through TypeORM: the pool from `DATABASE__*`, migrations at boot, the slow-query log,
@@ -25,9 +31,10 @@ import { SqlLogger } from './sql.logger';
     TerminusModule,
     TypeOrmModule.forRootAsync({
       imports: [PersistenceCoreModule],
-      inject: [databaseConfig.KEY, EmbeddedDatabase, QueryObserver],
+      inject: [databaseConfig.KEY, migrationConfig.KEY, EmbeddedDatabase, QueryObserver],
       useFactory: async (
         config: ConfigType<typeof databaseConfig>,
+        migration: ConfigType<typeof migrationConfig>,
         embedded: EmbeddedDatabase,
         observer: QueryObserver,
       ) => {
@@ -35,10 +42,26 @@ import { SqlLogger } from './sql.logger';
         return {
           ...buildDataSourceOptions(config, url, new SqlLogger(observer)),
           driver: instrumentedPg((waitMs, ok) => observer.acquired(waitMs, ok)),
-          migrationsRun: config.runMigrations,
+          // Run by dataSourceFactory below, under the migration lock (TypeORM's own run takes none).
+          migrationsRun: false,
           autoLoadEntities: true,
           entities: [],
+          migrateAtBoot: config.runMigrations ? { lockWaitMs: migration.timeoutMs } : undefined,
         };
+      },
+      dataSourceFactory: async (options) => {
+        const { migrateAtBoot, ...rest } = options as BootDataSourceOptions;
+        const dataSource = await new DataSource(rest).initialize();
+        if (migrateAtBoot) {
+          // A failed run must not leave this pool open behind TypeORM's connection retry.
+          await migrateUnderLock(dataSource, migrateAtBoot.lockWaitMs).catch(
+            async (error: unknown) => {
+              await dataSource.destroy();
+              throw error;
+            },
+          );
+        }
+        return dataSource;
       },
     }),
   ],
