@@ -18,41 +18,54 @@ export class TokenService {
    * authenticated GET. Only tokens that passed every check are kept, never past their `exp`;
    * bounded, oldest first.
    */
-  private readonly verified = new Map<string, { principal: Principal; validUntil: number }>();
+  private readonly verified = new Map<
+    string,
+    { principal: Principal; validUntil: number; audience?: string }
+  >();
 
   constructor(
     private readonly jwt: JwtService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
-  /** Issues a token for the principal (`iat` and `exp` set; ttl at most AUTH__MAX_TOKEN_TTL_S). */
-  sign(principal: Principal, ttlSeconds = this.config.tokenTtlSeconds): string {
+  /**
+   * Issues a token for the principal (`iat` and `exp` set; ttl at most AUTH__MAX_TOKEN_TTL_S).
+   * An `audience` makes a token for that one use (e.g. a bull-board session cookie): the API
+   * refuses it, and only {@link verify} with the same audience accepts it.
+   */
+  sign(principal: Principal, ttlSeconds = this.config.tokenTtlSeconds, audience?: string): string {
     return this.jwt.sign(
       { role: principal.role },
       // The key (a KeyObject built once from AUTH__JWT_SECRET) comes from AuthModule.
-      { subject: principal.id, expiresIn: ttlSeconds, algorithm: 'HS256' },
+      {
+        subject: principal.id,
+        expiresIn: ttlSeconds,
+        algorithm: 'HS256',
+        ...(audience === undefined ? {} : { audience }),
+      },
     );
   }
 
   /**
-   * Verifies signature, algorithm, expiry and claims.
+   * Verifies signature, algorithm, expiry and claims. Without `audience` (the API) a token made
+   * for an audience is refused; with one, only a token made for it is accepted.
    * @throws UnauthorizedException with a reason that never echoes the token.
    */
-  verify(token: string): Principal {
+  verify(token: string, audience?: string): Principal {
     const known = this.verified.get(token);
-    if (known) {
+    if (known && known.audience === audience) {
       if (Date.now() < known.validUntil) {
         return { ...known.principal };
       }
       this.verified.delete(token);
     }
-    const { principal, exp } = this.verifyInFull(token);
-    this.remember(token, principal, exp);
+    const { principal, exp } = this.verifyInFull(token, audience);
+    this.remember(token, principal, exp, audience);
     return principal;
   }
 
-  private verifyInFull(token: string): { principal: Principal; exp: number } {
-    let claims: { sub?: unknown; role?: unknown; exp?: unknown; iat?: unknown };
+  private verifyInFull(token: string, audience?: string): { principal: Principal; exp: number } {
+    let claims: { sub?: unknown; role?: unknown; exp?: unknown; iat?: unknown; aud?: unknown };
     try {
       claims = this.jwt.verify(token, {
         algorithms: ['HS256'],
@@ -61,6 +74,11 @@ export class TokenService {
     } catch (error) {
       const expired = error instanceof Error && error.name === 'TokenExpiredError';
       throw new UnauthorizedException(expired ? 'Token expired' : 'Invalid token');
+    }
+    if (claims.aud !== audience) {
+      throw new UnauthorizedException(
+        audience === undefined ? 'Token is not an API token' : 'Invalid token',
+      );
     }
     const exp = this.checkLifetime(claims.exp, claims.iat);
     if (typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
@@ -97,7 +115,7 @@ export class TokenService {
     return exp;
   }
 
-  private remember(token: string, principal: Principal, exp: number): void {
+  private remember(token: string, principal: Principal, exp: number, audience?: string): void {
     const capacity = this.config.verifiedTokenCacheSize;
     if (capacity === 0) {
       return;
@@ -108,6 +126,6 @@ export class TokenService {
     }
     // Valid while jsonwebtoken would accept it: until exp plus the clock tolerance.
     const validUntil = (exp + this.config.clockToleranceSeconds) * 1000;
-    this.verified.set(token, { principal: { ...principal }, validUntil });
+    this.verified.set(token, { principal: { ...principal }, validUntil, audience });
   }
 }

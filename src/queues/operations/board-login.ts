@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenService } from '../../auth';
-import { boardSessionCookie } from './board-session';
+import { BOARD_SESSION_AUDIENCE, boardSessionCookie } from './board-session';
 
 /** Options of {@link registerBoardLogin}. */
 export interface BoardLoginOptions {
@@ -109,7 +109,7 @@ export function registerBoardLogin(fastify: FastifyInstance, options: BoardLogin
     if (principal.role !== 'admin') {
       return refuse(reply, 403, 'Requires role: admin');
     }
-    const session = tokens.sign(principal, sessionTtlSeconds);
+    const session = tokens.sign(principal, sessionTtlSeconds, BOARD_SESSION_AUDIENCE);
     return reply
       .header('Set-Cookie', cookie(request, session, sessionTtlSeconds))
       .code(204)

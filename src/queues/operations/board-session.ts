@@ -3,6 +3,12 @@ import type { FastifyRequest } from 'fastify';
 /** Name of bull-board's session cookie. */
 export const BOARD_SESSION_COOKIE = 'board_session';
 
+/**
+ * `aud` of a board session token: the board accepts it from the cookie, the API refuses it, so a
+ * leaked cookie opens the board for its few minutes and nothing else.
+ */
+export const BOARD_SESSION_AUDIENCE = 'bull-board-session';
+
 /** Options of {@link boardSessionCookie}. */
 export interface BoardSessionCookieOptions {
   /** The board's path: the browser sends the cookie there only. */

@@ -7,20 +7,26 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenService } from '../../auth';
 import { registerBoardLogin } from './board-login';
-import { boardSessionOf, isBrowserNavigation } from './board-session';
+import { BOARD_SESSION_AUDIENCE, boardSessionOf, isBrowserNavigation } from './board-session';
 import { BOARD_PATH } from '../queues.constants';
 import { queuesConfig } from '../queues.config';
 import { QueueRegistry } from '../queue.registry';
 
 type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
 
-/** The token of a board request: the Authorization header, else the session cookie. */
-function boardToken(request: Pick<FastifyRequest, 'headers'>): string | undefined {
+/**
+ * The token of a board request and the audience it must carry: an API token in the
+ * Authorization header, else a board session from the cookie (made for the board only).
+ */
+function boardToken(
+  request: Pick<FastifyRequest, 'headers'>,
+): { token: string; audience?: string } | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) {
-    return header.slice('Bearer '.length).trim();
+    return { token: header.slice('Bearer '.length).trim() };
   }
-  return boardSessionOf(request);
+  const session = boardSessionOf(request);
+  return session ? { token: session, audience: BOARD_SESSION_AUDIENCE } : undefined;
 }
 
 /**
@@ -73,12 +79,12 @@ export class QueueBoard implements OnModuleInit {
   }
 
   private async authorize(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const token = boardToken(request);
-    if (!token) {
+    const presented = boardToken(request);
+    if (!presented) {
       return this.deny(request, reply, 401, 'Missing bearer token');
     }
     try {
-      if (this.tokens.verify(token).role !== 'admin') {
+      if (this.tokens.verify(presented.token, presented.audience).role !== 'admin') {
         return this.deny(request, reply, 403, 'Requires role: admin');
       }
     } catch (_error) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { TokenService } from '../../../src/auth';
 import { BOARD_PATH } from '../../../src/queues';
+import { BOARD_SESSION_AUDIENCE } from '../../../src/queues/operations/board-session';
 import { cspAllows, pageReferences, parseCsp } from '../../helpers/csp';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
@@ -115,7 +116,7 @@ describe('QueueBoard', () => {
     const tokens = t.app.get(TokenService);
     const now = Math.floor(Date.now() / 1000);
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'], now: (now - 3600) * 1000 });
-    const expired = tokens.sign({ id: randomUUID(), role: 'admin' }, 900);
+    const expired = tokens.sign({ id: randomUUID(), role: 'admin' }, 900, BOARD_SESSION_AUDIENCE);
     jest.useRealTimers();
     const session = cookieOf(
       ((await signIn(bearer('admin'))).headers['set-cookie'] as unknown as string[])[0],
@@ -139,6 +140,31 @@ describe('QueueBoard', () => {
     expect(tampered.status).toBe(401);
     expect(browser.status).toBe(303);
     expect(rawCookie.status).toBe(401);
+  });
+
+  it('should keep sessions and API tokens apart: a session is no bearer token, a bearer token no session', async () => {
+    const session = cookieOf(
+      ((await signIn(bearer('admin'))).headers['set-cookie'] as unknown as string[])[0],
+    ).slice('board_session='.length);
+
+    const asBearer = await request(t.server)
+      .get('/agents')
+      .set('Authorization', `Bearer ${decodeURIComponent(session)}`);
+    const onBoardAsBearer = await request(t.server)
+      .get(`${BOARD_PATH}/api/queues`)
+      .set('Authorization', `Bearer ${decodeURIComponent(session)}`);
+    const apiTokenAsSession = await request(t.server)
+      .get(`${BOARD_PATH}/api/queues`)
+      .set('Cookie', `board_session=${bearer('admin')}`);
+    const asSession = await request(t.server)
+      .get(`${BOARD_PATH}/api/queues`)
+      .set('Cookie', `board_session=${session}`);
+
+    expect(asBearer.status).toBe(401);
+    expect(asBearer.body.message).toBe('Token is not an API token');
+    expect(onBoardAsBearer.status).toBe(401);
+    expect(apiTokenAsSession.status).toBe(401);
+    expect(asSession.status).toBe(200);
   });
 
   it('should clear the cookie on sign-out', async () => {
