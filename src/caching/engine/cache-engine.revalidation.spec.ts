@@ -1,4 +1,4 @@
-import { MAX_REVALIDATIONS } from './background-refresh';
+import { MAX_REVALIDATIONS, REVALIDATION_PAUSE_MS } from './background-refresh';
 import { CacheEngine } from './cache-engine';
 import type { CacheEntry } from './cache-entry';
 import { CacheStats } from './cache-stats';
@@ -127,6 +127,37 @@ describe(`${CacheEngine.name} revalidation after a bus reconnect`, () => {
     // While the slots are full, every distrusted copy is served from the fast path.
     expect(engine.peekRevalidating(keys[keys.length - 1])?.etag).toBe(`"${keys[keys.length - 1]}"`);
     release();
+  });
+
+  it(`should keep a slot taken ${REVALIDATION_PAUSE_MS} ms after its refresh, so refreshes never run back to back`, async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const keys = Array.from({ length: MAX_REVALIDATIONS + 1 }, (_, index) => `k${index}`);
+      keys.forEach((key) => l1.set(key, entryOf(key, { agents: 2 }), NOW));
+      engine.revalidateL1();
+      const loader = jest.fn(() => Promise.resolve({ entry: entryOf('new', { agents: 2 }) }));
+      const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+      for (const key of keys.slice(0, MAX_REVALIDATIONS)) {
+        await engine.getOrLoad(key, ['agents'], policy, loader);
+      }
+      await settle();
+      const last = keys[MAX_REVALIDATIONS];
+      // The refreshes are done, but their slots are still resting: the third copy is served stale.
+      const early = await engine.getOrLoad(last, ['agents'], policy, loader);
+      expect(early.outcome).toBe('STALE');
+      expect(loader).toHaveBeenCalledTimes(MAX_REVALIDATIONS);
+      expect(engine.peekRevalidating(last)?.etag).toBe(`"${last}"`);
+
+      jest.advanceTimersByTime(REVALIDATION_PAUSE_MS);
+      await engine.getOrLoad(last, ['agents'], policy, loader);
+      await settle();
+
+      expect(loader).toHaveBeenCalledTimes(MAX_REVALIDATIONS + 1);
+      expect(engine.peekFresh(last)?.etag).toBe('"new"');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('should still answer from L1 when Redis is unavailable during the revalidation', async () => {

@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * (misses that run the handler, the count cache and the response cache's Redis tier during the
  * fault). SIGSTOP for 15 s, then SIGKILL for 15 s and a restart with an empty Redis. Every request
  * must succeed, none may take over 250 ms, p99 may grow by at most 50 ms, and the 5 s after Redis
- * returns must stay within 2x the steady p99.
+ * returns must stay within 2x the steady p99 (both times).
  */
 describe('Redis faults under load (e2e, real process)', () => {
   const redis = new RedisServer();
@@ -120,15 +120,12 @@ describe('Redis faults under load (e2e, real process)', () => {
     }
     expect(figures.sigstop.p99).toBeLessThanOrEqual(steady.p99 + 50);
     expect(figures.sigkill.p99).toBeLessThanOrEqual(steady.p99 + 50);
-    // After a pause: 2x the steady p99, and never less than the steady p99 + 25 ms (on a quiet box
-    // the steady p99 is ~8-10 ms, where 2x leaves a few ms for timer noise on two shared cores).
-    expect(figures['after-sigstop'].p99).toBeLessThanOrEqual(
-      Math.max(2 * steady.p99, steady.p99 + 25),
-    );
-    // After a restart with an empty Redis: no stampede (that put the p99 at 778 ms). The issue's
-    // goal of 2x the steady p99 is NOT met yet: measured 9-81 ms against a steady 6-11 ms on a
-    // quiet box (reconnects, distrusted-L1 refreshes and refills of the empty Redis); this bound
-    // keeps the stampede out until that work is done, and the figures above are printed each run.
-    expect(figures['after-sigkill'].p99).toBeLessThanOrEqual(steady.p99 + 200);
+    // After a pause and after a restart with an empty Redis: 2x the steady p99, and never less
+    // than the steady p99 + 25 ms (on a quiet box the steady p99 is ~8-15 ms, where 2x leaves a few
+    // ms for timer noise on two shared cores). After a restart every hot L1 entry is revalidated;
+    // the refreshes are paced (REVALIDATION_PAUSE_MS) so they no longer run back to back.
+    const recoveryBound = Math.max(2 * steady.p99, steady.p99 + 25);
+    expect(figures['after-sigstop'].p99).toBeLessThanOrEqual(recoveryBound);
+    expect(figures['after-sigkill'].p99).toBeLessThanOrEqual(recoveryBound);
   }, 120_000);
 });
