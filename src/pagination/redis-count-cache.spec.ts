@@ -7,25 +7,46 @@ import {
 
 describe(RedisCountCache.name, () => {
   let get: jest.Mock;
+  let ping: jest.Mock;
   let cache: RedisCountCache;
 
   beforeEach(() => {
     jest.useFakeTimers({ now: 0 });
     get = jest.fn();
-    const redis = { get, set: jest.fn(), incr: jest.fn() } as unknown as Redis;
+    ping = jest.fn();
+    const redis = { get, ping, set: jest.fn(), incr: jest.fn() } as unknown as Redis;
     cache = new RedisCountCache(redis, { keyPrefix: 'p' } as never);
   });
 
   afterEach(() => jest.useRealTimers());
 
-  it('should skip Redis for a while after a timeout, then try once more', async () => {
+  it('should skip Redis after a timeout until a background PING succeeds, never probing on a request', async () => {
+    const settle = () => Promise.resolve().then(() => undefined);
     get.mockRejectedValueOnce(new Error('Command timed out'));
 
     await expect(cache.generation('agents')).rejects.toBeInstanceOf(CountCacheUnavailableError);
     await expect(cache.get('agents:0:x')).rejects.toBeInstanceOf(CountCacheUnavailableError);
     expect(get).toHaveBeenCalledTimes(1);
+    expect(ping).not.toHaveBeenCalled(); // not before the skip period is over
 
     jest.setSystemTime(COUNT_CACHE_RETRY_AFTER_MS);
+    ping.mockRejectedValueOnce(new Error('Command timed out'));
+    // Due: the request is still answered without Redis, and one PING goes out meanwhile.
+    await expect(cache.get('agents:0:x')).rejects.toBeInstanceOf(CountCacheUnavailableError);
+    await expect(cache.get('agents:0:x')).rejects.toBeInstanceOf(CountCacheUnavailableError);
+    await settle();
+    expect(ping).toHaveBeenCalledTimes(1);
+    expect(get).toHaveBeenCalledTimes(1);
+
+    // The failed PING restarts the skip period; the next one, once due, succeeds.
+    await expect(cache.get('agents:0:x')).rejects.toBeInstanceOf(CountCacheUnavailableError);
+    expect(ping).toHaveBeenCalledTimes(1);
+    jest.setSystemTime(2 * COUNT_CACHE_RETRY_AFTER_MS);
+    ping.mockResolvedValueOnce('PONG');
+    await expect(cache.get('agents:0:x')).rejects.toBeInstanceOf(CountCacheUnavailableError);
+    await settle();
+    expect(ping).toHaveBeenCalledTimes(2);
+
     get.mockResolvedValueOnce('42');
     await expect(cache.get('agents:0:x')).resolves.toBe(42);
     expect(get).toHaveBeenCalledTimes(2);

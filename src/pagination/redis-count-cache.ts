@@ -5,7 +5,10 @@ import { redisConfig } from '../config';
 import { InjectRedis } from '../redis';
 import { CountCache } from './count-cache';
 
-/** How long the count cache skips Redis after a failure or a timeout (then one call tries again). */
+/**
+ * How long the count cache skips Redis after a failure or a timeout; then a background PING tries
+ * it again (a list request never waits on that probe).
+ */
 export const COUNT_CACHE_RETRY_AFTER_MS = 1000;
 
 /** Redis could not serve the count cache (error, timeout, or skipped after a recent failure). */
@@ -18,13 +21,17 @@ export class CountCacheUnavailableError extends Error {
  * part of every count key; a write bumps it and old keys simply expire.
  *
  * Fails fast: every command is bounded by the shared client's `REDIS__COMMAND_TIMEOUT_MS`, and
- * after a failure Redis is skipped for {@link COUNT_CACHE_RETRY_AFTER_MS}, so a paused Redis costs
- * one timeout per second, not one per list request (the caller then counts without the cache).
+ * after a failure Redis is skipped until a PING in the background succeeds (one every
+ * {@link COUNT_CACHE_RETRY_AFTER_MS}), so a paused Redis costs one request one timeout, not one
+ * timeout a second on the list route (the caller counts without the cache meanwhile).
  */
 @Injectable()
 export class RedisCountCache implements CountCache {
   private readonly prefix: string;
-  private retryAt = 0;
+  /** Whether Redis is skipped, since when, and whether a PING is out to end it. */
+  private failing = false;
+  private failedAt = 0;
+  private probing = false;
 
   constructor(
     @InjectRedis() private readonly redis: Redis,
@@ -52,14 +59,34 @@ export class RedisCountCache implements CountCache {
   }
 
   private async call<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
-    if (Date.now() < this.retryAt) {
+    if (this.failing) {
+      this.probeWhenDue();
       throw new CountCacheUnavailableError('count cache skipped after a recent Redis failure');
     }
     try {
       return await command(this.redis);
     } catch (error) {
-      this.retryAt = Date.now() + COUNT_CACHE_RETRY_AFTER_MS;
+      this.failing = true;
+      this.failedAt = Date.now();
       throw new CountCacheUnavailableError(`count cache Redis failed: ${(error as Error).message}`);
     }
+  }
+
+  /** One background PING at a time, once the skip period is over; success ends the skipping. */
+  private probeWhenDue(): void {
+    if (this.probing || Date.now() - this.failedAt < COUNT_CACHE_RETRY_AFTER_MS) {
+      return;
+    }
+    this.probing = true;
+    this.redis.ping().then(
+      () => {
+        this.failing = false;
+        this.probing = false;
+      },
+      () => {
+        this.failedAt = Date.now();
+        this.probing = false;
+      },
+    );
   }
 }
