@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnApp, waitForStatus } from '../../helpers/spawn-app';
 
-
 /** Whether something accepts TCP connections on the loopback port. */
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
