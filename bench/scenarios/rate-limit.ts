@@ -1,6 +1,6 @@
 import { AppProcess, spawnBenchApp } from '../lib/app-process';
 import { loadInRounds, medianRoundRatio, type RoundsResult } from '../lib/load-rounds';
-import type { Measurement, Scenario } from '../lib/scenario';
+import type { BenchContext, Measurement, Scenario } from '../lib/scenario';
 
 /** A/B rounds; the median is reported. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -30,7 +30,7 @@ async function expectHit(app: AppProcess, limited: boolean): Promise<void> {
 
 /** One A/B measurement with the two processes spawned in the given order. */
 async function measure(
-  context: Parameters<Scenario['run']>[0],
+  context: BenchContext,
   onFirst: boolean,
 ): Promise<{ limited: RoundsResult; raw: RoundsResult; ratio: number }> {
   const apps: AppProcess[] = [];

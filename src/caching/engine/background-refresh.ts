@@ -76,14 +76,9 @@ export class BackgroundRefresh {
     loader: Loader<T>,
     versions: Record<string, number> | undefined,
   ): void {
-    if (this.refreshing.has(key) || this.flight.isLoading(key)) {
-      return;
+    if (!this.refreshing.has(key) && !this.flight.isLoading(key)) {
+      this.start(key, this.flight.load(key, tags, policy, loader, versions), 'background refresh');
     }
-    this.refreshing.add(key);
-    this.flight
-      .load(key, tags, policy, loader, versions)
-      .catch((error: Error) => this.logger.warn(`background refresh failed: ${error.message}`))
-      .finally(() => this.refreshing.delete(key));
   }
 
   /**
@@ -104,19 +99,25 @@ export class BackgroundRefresh {
       return; // a later request for this key starts its refresh
     }
     this.revalidations++;
+    const load = this.flight.load(key, tags, policy, loader, versions).then((result) => {
+      // Not cacheable any more: the old copy must not be served again.
+      if (!result.entry && !this.l1.isTrusted(key)) {
+        this.l1.delete(key);
+      }
+    });
+    this.start(key, load, 'revalidation', () =>
+      setTimeout(() => this.revalidations--, REVALIDATION_PAUSE_MS).unref(),
+    );
+  }
+
+  /** Marks the key as refreshing until `load` settles; a failure is logged, never thrown. */
+  private start(key: string, load: Promise<unknown>, what: string, settled?: () => void): void {
     this.refreshing.add(key);
-    this.flight
-      .load(key, tags, policy, loader, versions)
-      .then((result) => {
-        // Not cacheable any more: the old copy must not be served again.
-        if (!result.entry && !this.l1.isTrusted(key)) {
-          this.l1.delete(key);
-        }
-      })
-      .catch((error: Error) => this.logger.warn(`revalidation failed: ${error.message}`))
+    load
+      .catch((error: Error) => this.logger.warn(`${what} failed: ${error.message}`))
       .finally(() => {
         this.refreshing.delete(key);
-        setTimeout(() => this.revalidations--, REVALIDATION_PAUSE_MS).unref();
+        settled?.();
       });
   }
 }
