@@ -12,6 +12,7 @@ import { enableCors, registerSecurityHeaders } from './http-security';
 import { applyHttpTimeouts } from './http-timeouts';
 import { registerJsonBodyParser } from './json-body.parser';
 import { registerLingeringClose } from './lingering-close';
+import { registerLoadShedding } from './load-shedding';
 import { DOCS_PATH, setupOpenApi } from './openapi';
 import { createValidationPipe } from './validation.pipe';
 
@@ -81,6 +82,9 @@ export async function createApp(
   enableCors(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();
+  if (performance) {
+    await registerLoadShedding(fastify, performance.shedding);
+  }
   registerJsonBodyParser(fastify, { maxDepth: config.jsonMaxDepth });
   registerLingeringClose(fastify, LINGER_MS);
   fastify.addHook('onRoute', (route) => {

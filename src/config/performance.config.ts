@@ -23,6 +23,25 @@ export class PerformanceEnv {
   /** Concurrency of the document processing worker. */
   @EnvInt(1, 256)
   PERFORMANCE__DOCUMENT_PROCESSING_WORKERS = 4;
+
+  /**
+   * Load shedding: API requests get 503 + Retry-After while the event loop's mean delay (sampled
+   * every 250 ms) is above this many ms. Probes and operator routes are never shed. 0 turns it off.
+   */
+  @EnvInt(0, 60000)
+  PERFORMANCE__SHED_EVENT_LOOP_DELAY_MS = 100;
+
+  /** Load shedding on V8 heap used (bytes); 0 means 90% of the heap limit (`--max-old-space-size`). */
+  @EnvInt(0, Number.MAX_SAFE_INTEGER)
+  PERFORMANCE__SHED_HEAP_USED_BYTES = 0;
+
+  /** Load shedding on resident set size (bytes); 0 turns it off (set it below the pod's memory limit). */
+  @EnvInt(0, Number.MAX_SAFE_INTEGER)
+  PERFORMANCE__SHED_RSS_BYTES = 0;
+
+  /** Seconds a shed request is told to wait (`Retry-After`). */
+  @EnvInt(1, 3600)
+  PERFORMANCE__SHED_RETRY_AFTER_S = 2;
 }
 
 /** Typed `performance` namespace. */
@@ -34,5 +53,11 @@ export const performanceConfig = registerAs('performance', () => {
     workerConnections: env.PERFORMANCE__WORKER_CONNECTIONS,
     enableParallelProcessing: env.PERFORMANCE__ENABLE_PARALLEL_PROCESSING,
     documentProcessingWorkers: env.PERFORMANCE__DOCUMENT_PROCESSING_WORKERS,
+    shedding: {
+      maxEventLoopDelayMs: env.PERFORMANCE__SHED_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: env.PERFORMANCE__SHED_HEAP_USED_BYTES,
+      maxRssBytes: env.PERFORMANCE__SHED_RSS_BYTES,
+      retryAfterSeconds: env.PERFORMANCE__SHED_RETRY_AFTER_S,
+    },
   };
 });

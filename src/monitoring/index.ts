@@ -11,7 +11,7 @@ export { StartupState, ShutdownState } from './health/lifecycle-state';
 export { PerformanceStatsRegistry } from './stats/performance-stats.registry';
 export type { PerformanceSection } from './stats/performance-stats.registry';
 export { ManagementServer } from './management/management-server';
-export { OPERATOR_PREFIXES, PROBE_PATHS } from './management/management-routes';
+export { OPERATOR_PREFIXES, PROBE_PATHS, routeScope } from './management/management-routes';
 export { GracefulShutdown } from './shutdown/graceful-shutdown';
 export type { GracefulShutdownOptions } from './shutdown/graceful-shutdown';
 export { WorkerMonitoringModule } from './worker/worker-monitoring.module';
