@@ -62,6 +62,12 @@ export async function registerLoadShedding(
       if (routeScope(request.routeOptions.url ?? '') !== 'api') {
         return undefined; // let it through
       }
+      // No delay tick completed in the last interval (the plugin then reports Infinity): one
+      // long synchronous stretch such as the boot, not a flood of requests (which shows as
+      // many slow ticks). Shedding then would refuse the first requests after every boot.
+      if (type === 'eventLoopDelay' && !Number.isFinite(value)) {
+        return undefined;
+      }
       const now = Date.now();
       if (now - lastWarning >= WARN_EVERY_MS) {
         lastWarning = now;

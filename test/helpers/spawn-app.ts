@@ -90,3 +90,17 @@ export async function waitForStatus(url: string, status: number, timeoutMs: numb
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms (last: ${last})`);
 }
+
+/** Spawns the API on a free port and waits until it is live; a boot failure shows its output. */
+export async function spawnLiveApp(
+  env: Record<string, string | undefined>,
+): Promise<{ app: SpawnedApp; baseUrl: string }> {
+  const port = await freePort();
+  const app = spawnApp({ ...env, PORT: String(port) });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForStatus(`${baseUrl}/health/live`, 200, 60000).catch((error) => {
+    app.child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${app.output().slice(-3000)}`);
+  });
+  return { app, baseUrl };
+}

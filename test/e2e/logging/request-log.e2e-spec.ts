@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { authConfig, jwtModuleOptions, TokenService } from '../../../src/auth';
-import { freePort, spawnApp, SpawnedApp, waitForStatus } from '../../helpers/spawn-app';
+import { SpawnedApp, spawnLiveApp } from '../../helpers/spawn-app';
 
 interface LogLine {
   msg?: string;
@@ -15,12 +15,7 @@ describe('Request logging (e2e, real process)', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    app = spawnApp({ PORT: String(port), LOG_LEVEL: 'info' });
-    baseUrl = `http://127.0.0.1:${port}`;
-    await waitForStatus(`${baseUrl}/health/live`, 200, 60000).catch((error) => {
-      throw new Error(`${(error as Error).message}\n${app.output().slice(-3000)}`);
-    });
+    ({ app, baseUrl } = await spawnLiveApp({ LOG_LEVEL: 'info' }));
   }, 90000);
 
   afterAll(async () => {

@@ -1,0 +1,94 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+// nestjs-pino keeps the per-request logger in this store; its PinoLogger reads it on each call.
+import { storage } from 'nestjs-pino/storage';
+
+/** The request part of every line logged during a request (no headers: nothing to redact). */
+export interface RequestLogFields {
+  id: string;
+  method: string;
+  url: string;
+  remoteAddress: string | undefined;
+}
+
+/** Paths with no access line: probes, polled every few seconds. */
+const QUIET_PREFIX = '/health';
+
+function fieldsOf(request: FastifyRequest): RequestLogFields {
+  return {
+    id: request.id,
+    method: request.method,
+    url: request.url,
+    remoteAddress: request.socket?.remoteAddress,
+  };
+}
+
+/**
+ * The log context of one request: the child logger carrying its fields is made on the first
+ * line logged while serving it, not for every request.
+ */
+class RequestLogStore {
+  readonly responseLogger = undefined;
+  private child: Logger | undefined;
+
+  constructor(
+    private readonly root: Logger,
+    private readonly request: FastifyRequest,
+  ) {}
+
+  get logger(): Logger {
+    this.child ??= this.root.child({ req: fieldsOf(this.request) });
+    return this.child;
+  }
+
+  set logger(value: Logger) {
+    // PinoLogger.assign() replaces it with a child carrying extra fields.
+    this.child = value;
+  }
+}
+
+/**
+ * Access logging as raw Fastify hooks, not Nest middleware: one line per request when its
+ * response is done (`request completed`, or `request errored` at level error for a 5xx) with
+ * id, method, URL, client address, status and `responseTime` in ms. Lines logged while
+ * serving a request carry its fields (nestjs-pino's store, entered in `onRequest`).
+ */
+@Injectable()
+export class AccessLog implements OnModuleInit {
+  /** Set by LoggingModule's factory before the app boots. */
+  static root: Logger | undefined;
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (fastify && AccessLog.root) {
+      install(fastify, AccessLog.root);
+    }
+  }
+}
+
+function install(fastify: FastifyInstance, root: Logger): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    // The rest of the request runs inside: hooks, body parsing (a late body included, see
+    // test/e2e/logging/request-context.e2e-spec.ts), guards, handler.
+    storage.run(new RequestLogStore(root, request), done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (!request.url.startsWith(QUIET_PREFIX)) {
+      const line = {
+        req: fieldsOf(request),
+        res: { statusCode: reply.statusCode },
+        responseTime: Math.round(reply.elapsedTime),
+      };
+      if (reply.statusCode >= 500) {
+        root.error(line, 'request errored');
+      } else {
+        root.info(line, 'request completed');
+      }
+    }
+    done();
+  });
+}
