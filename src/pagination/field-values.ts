@@ -8,6 +8,13 @@ const NUMBER = /^-?\d{1,15}(\.\d{1,15})?$/;
 const TIMESTAMP =
   /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
 
+/** Reads a field of an item; by default the property of the same name. */
+export type FieldAccessor<T> = (item: T, field: string) => unknown;
+
+/** The default {@link FieldAccessor}: the item's property of the same name. */
+export const readProperty = <T>(item: T, field: string): unknown =>
+  (item as Record<string, unknown>)[field];
+
 /** Why a value was rejected (the caller adds the parameter name). */
 export class InvalidValue extends Error {}
 
@@ -125,4 +132,15 @@ export function valueText(value: unknown): string {
   return typeof value === 'object'
     ? JSON.stringify(value)
     : `${value as string | number | boolean}`;
+}
+
+/** A cursor key or filter value (text from the query) as the field's in-memory type. */
+export function typedValue(spec: FieldSpec, value: unknown): unknown {
+  if ((spec.type === 'integer' || spec.type === 'number') && typeof value === 'string') {
+    return Number(value);
+  }
+  if (spec.type === 'boolean' && typeof value === 'string') {
+    return value === 'true';
+  }
+  return value;
 }

@@ -1,7 +1,7 @@
 export { PaginationModule } from './pagination.module';
 export { Paginator } from './paginator';
 export { ListPaginator } from './list-paginator';
-export type { FieldAccessor } from './list-paginator';
+export type { FieldAccessor } from './field-values';
 export { CursorCodec } from './cursor-codec';
 export { COUNT_CACHE } from './count-cache';
 export type { CountCache } from './count-cache';

@@ -1,14 +1,14 @@
-import { compareFieldValues, valueText } from './field-values';
-import { FilterClause, PageRequest } from './page-request';
+import {
+  compareFieldValues,
+  FieldAccessor,
+  readProperty,
+  typedValue,
+  valueText,
+} from './field-values';
+import { matchesRequest } from './list-filters';
+import { PageRequest } from './page-request';
 import { CursorPage, Page } from './page';
 import { CursorCodec } from './cursor-codec';
-import { FieldSpec } from './resource-definition';
-
-/** Reads a field of an item; by default the property of the same name. */
-export type FieldAccessor<T> = (item: T, field: string) => unknown;
-
-const defaultAccessor = <T>(item: T, field: string): unknown =>
-  (item as Record<string, unknown>)[field];
 
 // Sorted and filtered views per snapshot: a list is sorted once per (sort, filter) and reused
 // until the caller hands in a new array.
@@ -25,7 +25,7 @@ export class ListPaginator {
   paginate<T>(
     list: readonly T[],
     request: PageRequest,
-    accessor: FieldAccessor<T> = defaultAccessor,
+    accessor: FieldAccessor<T> = readProperty,
   ): Page<T> {
     const view = this.view(list, request, accessor);
     const items = view.slice(request.offset, request.offset + request.size);
@@ -48,11 +48,11 @@ export class ListPaginator {
   paginateByCursor<T>(
     list: readonly T[],
     request: PageRequest,
-    accessor: FieldAccessor<T> = defaultAccessor,
+    accessor: FieldAccessor<T> = readProperty,
   ): CursorPage<T> {
     const view = this.view(list, request, accessor);
     const keyOf = (item: T) =>
-      request.sort.map((clause) => this.keyText(accessor(item, clause.field)));
+      request.sort.map((clause) => valueText(accessor(item, clause.field)));
     let start = 0;
     let end = Math.min(view.length, request.size);
     const cursor = request.cursor;
@@ -98,7 +98,7 @@ export class ListPaginator {
     if (cached) {
       return cached;
     }
-    const filtered = list.filter((item) => this.matches(item, request, accessor));
+    const filtered = list.filter((item) => matchesRequest(item, request, accessor));
     filtered.sort((a, b) => this.compareItems(a, b, request, accessor));
     byKey.set(request.signature, filtered);
     return filtered;
@@ -128,8 +128,8 @@ export class ListPaginator {
         const spec = request.resource.fields[clause.field];
         const result = compareFieldValues(
           spec,
-          this.typed(spec, accessor(item, clause.field)),
-          this.typed(spec, keys[i]),
+          typedValue(spec, accessor(item, clause.field)),
+          typedValue(spec, keys[i]),
         );
         if (result !== 0) {
           return clause.order === 'asc' ? result : -result;
@@ -152,84 +152,5 @@ export class ListPaginator {
       return low;
     };
     return { before: search(true), after: search(false) };
-  }
-
-  private typed(spec: FieldSpec, value: unknown): unknown {
-    if ((spec.type === 'integer' || spec.type === 'number') && typeof value === 'string') {
-      return Number(value);
-    }
-    if (spec.type === 'boolean' && typeof value === 'string') {
-      return value === 'true';
-    }
-    return value;
-  }
-
-  private keyText(value: unknown): string {
-    return valueText(value);
-  }
-
-  private matches<T>(item: T, request: PageRequest, accessor: FieldAccessor<T>): boolean {
-    const filtersMatch = request.filters.every((filter) =>
-      this.matchesFilter(
-        request.resource.fields[filter.field],
-        filter,
-        accessor(item, filter.field),
-      ),
-    );
-    if (!filtersMatch || !request.search) {
-      return filtersMatch;
-    }
-    const term = request.search.toLowerCase();
-    return Object.entries(request.resource.fields).some(
-      ([field, spec]) =>
-        spec.searchable &&
-        valueText(accessor(item, field) ?? '')
-          .toLowerCase()
-          .includes(term),
-    );
-  }
-
-  private matchesFilter(spec: FieldSpec, filter: FilterClause, raw: unknown): boolean {
-    const value = this.typed(spec, raw);
-    const values = filter.values.map((v) => this.typed(spec, v));
-    const cmp = (other: unknown) => compareFieldValues(spec, value, other);
-    const isNull = value === null || value === undefined;
-    switch (filter.operator) {
-      case 'eq':
-        return !isNull && cmp(values[0]) === 0;
-      case 'ne':
-        return isNull || cmp(values[0]) !== 0;
-      case 'gt':
-        return !isNull && cmp(values[0]) > 0;
-      case 'gte':
-        return !isNull && cmp(values[0]) >= 0;
-      case 'lt':
-        return !isNull && cmp(values[0]) < 0;
-      case 'lte':
-        return !isNull && cmp(values[0]) <= 0;
-      case 'in':
-        return !isNull && values.some((v) => cmp(v) === 0);
-      case 'nin':
-        return isNull || values.every((v) => cmp(v) !== 0);
-      case 'between':
-        return !isNull && cmp(values[0]) >= 0 && cmp(values[1]) <= 0;
-      case 'like':
-      case 'ilike':
-        return (
-          !isNull && this.like(valueText(value), valueText(values[0]), filter.operator === 'ilike')
-        );
-      case 'is_null':
-        return isNull === values[0];
-    }
-  }
-
-  private like(value: string, pattern: string, insensitive: boolean): boolean {
-    const body = pattern.includes('*')
-      ? pattern
-          .split('*')
-          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-          .join('.*')
-      : `.*${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*`;
-    return new RegExp(`^${body}$`, insensitive ? 'is' : 's').test(value);
   }
 }
