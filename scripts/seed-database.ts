@@ -3,8 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../src/persistence/data-source-options';
-import type { DatabaseConfig } from '../src/persistence/persistence.config';
+import { buildDataSourceOptions, type DatabaseConfig } from '../src/persistence';
 import {
   SEED_AGENT_COLUMNS,
   SEED_AGENT_PREFIX,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { databaseConfig } from '../src/persistence/persistence.config';
+import { databaseConfig } from '../src/persistence';
 import { loadDevelopmentEnv } from '../src/config';
 import { runCli } from './cli';
 import { formatCount, formatDuration, ProgressBar } from './progress';

@@ -1,4 +1,4 @@
-import { ROLES, Role } from '../src/auth/principal';
+import { ROLES, Role } from '../src/auth';
 import { parseFlags, parseWholeNumber, UsageError } from './cli';
 
 /** The same uuid shape the app's TokenService accepts in `sub`. */

@@ -4,14 +4,41 @@ import { mockOf } from '../../test/helpers/mock-of';
 import type { Principal } from '../auth';
 import type { PageRequest, Paginator } from '../pagination';
 import type { UsersService } from '../users';
-import {
-  buildDocumentEntity,
-  buildProcessedDocumentEntity,
-} from '../../test/factories/document.factory';
-import type { DocumentEntity } from './document.entity';
+import { DocumentEntity } from './document.entity';
 import { DOCUMENTS_PAGINATION } from './documents.pagination';
 import type { DocumentsRepository } from './documents.repository';
 import { DocumentsService } from './documents.service';
+
+/** A document entity as the repository would return it (for unit specs). */
+export function buildDocumentEntity(overrides: Partial<DocumentEntity> = {}): DocumentEntity {
+  const now = new Date('2025-01-01T00:00:00.000Z');
+  return Object.assign(new DocumentEntity(), {
+    id: randomUUID(),
+    ownerId: randomUUID(),
+    title: `document-${randomUUID().slice(0, 8)}`,
+    content: 'The quick brown fox jumps over the lazy dog.',
+    status: 'pending',
+    chunkCount: null,
+    stats: null,
+    processedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  });
+}
+
+/** A processed document entity: what a content edit must reset. */
+export function buildProcessedDocumentEntity(
+  overrides: Partial<DocumentEntity> = {},
+): DocumentEntity {
+  return buildDocumentEntity({
+    status: 'processed',
+    chunkCount: 3,
+    stats: { tokens: 42 },
+    processedAt: new Date('2025-01-02T00:00:00.000Z'),
+    ...overrides,
+  });
+}
 
 const pageRequest = (): PageRequest => ({
   resource: DOCUMENTS_PAGINATION,

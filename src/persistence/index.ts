@@ -9,5 +9,14 @@ export { BatchRowError } from './errors/batch-row.error';
 export { copyRows, insertRowsChunked } from './batch-writer';
 export type { BatchColumn } from './batch-writer';
 export { databaseConfig, DatabaseEnv } from './persistence.config';
+export type { DatabaseConfig } from './persistence.config';
+export { buildDataSourceOptions } from './data-source-options';
+export {
+  migrateUnderLock,
+  MIGRATION_LOCK_KEY,
+  MigrationLockTimeoutError,
+} from './migration-runner';
+export { classifyDriverError } from './errors/classify-database-error';
+export type { DatabaseFault } from './errors/classify-database-error';
 export { migrationConfig, MigrationEnv } from './migration.config';
 export { SchemaHealthIndicator } from './schema.health';

@@ -15,6 +15,7 @@ export type { TaskContext } from './task-context';
 export { BackgroundTasks } from './background-tasks';
 export { WorkLimiter } from './work-limiter';
 export { getJobQueueToken, BOARD_PATH } from './queues.constants';
+export { BOARD_SESSION_AUDIENCE } from './operations/board-session';
 export { UnknownTaskError } from './errors/unknown-task.error';
 export { MissingTaskHandlerError } from './errors/missing-task-handler.error';
 export { QueueUnavailableError } from './errors/queue-unavailable.error';

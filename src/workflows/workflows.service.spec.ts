@@ -4,11 +4,26 @@ import { mockOf } from '../../test/helpers/mock-of';
 import type { AgentsService } from '../agents';
 import type { Principal } from '../auth';
 import type { PageRequest, Paginator } from '../pagination';
-import { buildWorkflowEntity } from '../../test/factories/workflow.factory';
-import type { WorkflowEntity } from './workflow.entity';
+import { WorkflowEntity } from './workflow.entity';
 import { WORKFLOWS_PAGINATION } from './workflows.pagination';
 import type { WorkflowsRepository } from './workflows.repository';
 import { WorkflowsService } from './workflows.service';
+
+/** A workflow entity as the repository would return it (for unit specs). */
+export function buildWorkflowEntity(overrides: Partial<WorkflowEntity> = {}): WorkflowEntity {
+  const now = new Date('2025-01-01T00:00:00.000Z');
+  return Object.assign(new WorkflowEntity(), {
+    id: randomUUID(),
+    agentId: randomUUID(),
+    name: `workflow-${randomUUID().slice(0, 8)}`,
+    description: null,
+    definition: { steps: [] },
+    status: 'draft',
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  });
+}
 
 const pageRequest = (overrides: Partial<PageRequest> = {}): PageRequest => ({
   resource: WORKFLOWS_PAGINATION,

@@ -1,22 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { WorkflowEntity } from '../../src/workflows/workflow.entity';
-
-/** A workflow entity as the repository would return it (for unit specs). */
-export function buildWorkflowEntity(overrides: Partial<WorkflowEntity> = {}): WorkflowEntity {
-  const now = new Date('2025-01-01T00:00:00.000Z');
-  return Object.assign(new WorkflowEntity(), {
-    id: randomUUID(),
-    agentId: randomUUID(),
-    name: `workflow-${randomUUID().slice(0, 8)}`,
-    description: null,
-    definition: { steps: [] },
-    status: 'draft',
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  });
-}
 
 /** A valid `POST /workflows` body for the agent. */
 export function createWorkflowBody(agentId: string, overrides: Record<string, unknown> = {}) {

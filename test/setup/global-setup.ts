@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/persistence/data-source-options';
-import { databaseConfig } from '../../src/persistence/persistence.config';
+import { buildDataSourceOptions, databaseConfig } from '../../src/persistence';
 import { ADMIN_DATABASE_URL, TEST_REDIS_URL } from './test-env';
 
 /** Creates this run's own database, applies the migrations, and picks a Redis key prefix. */

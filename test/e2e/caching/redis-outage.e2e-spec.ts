@@ -1,6 +1,5 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PerformanceStatsRegistry, ReadinessRegistry } from '../../../src/monitoring';
-import { CacheEngine } from '../../../src/caching/engine/cache-engine';
 import { freePort } from '../../helpers/spawn-app';
 import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
 import { latencySummary, Sample, startLoad, timeUntil } from '../../fixtures/caching/load';
@@ -45,7 +44,7 @@ async function servedFromRedis(t: CachingApp, id: string): Promise<boolean> {
   return again.xCache === 'HIT' && t.calls.of(`items:${id}`) === 1;
 }
 
-describe(`${CacheEngine.name} with Redis down (e2e)`, () => {
+describe('CacheEngine with Redis down (e2e)', () => {
   it('should boot without Redis, report degraded and still answer every request', async () => {
     const t = await createCachingApp(
       {

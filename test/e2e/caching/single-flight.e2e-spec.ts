@@ -1,9 +1,8 @@
 import type Redis from 'ioredis';
-import { CacheEngine } from '../../../src/caching/engine/cache-engine';
 import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
 import { dropKeysAndDisconnect, inspector, scanKeys } from '../../fixtures/caching/redis-keys';
 
-describe(`${CacheEngine.name} single-flight (e2e)`, () => {
+describe('CacheEngine single-flight (e2e)', () => {
   const keyPrefix = testKeyPrefix('flight');
   const apps: CachingApp[] = [];
   let redis: Redis;

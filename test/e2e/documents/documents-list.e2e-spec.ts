@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { DocumentsController } from '../../../src/documents/documents.controller';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
 type Headers = { Authorization: string; userId: string };
@@ -31,7 +30,7 @@ function linkOf(header: string | undefined, rel: string): string | undefined {
     ?.match(/^<([^>]+)>/)?.[1];
 }
 
-describe(`${DocumentsController.name} lists`, () => {
+describe('DocumentsController lists', () => {
   let t: TestApp;
   let db: DataSource;
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { DocumentsController } from '../../../src/documents/documents.controller';
 import { createDocumentBody } from '../../factories/document.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
@@ -13,7 +12,7 @@ function expectFieldError(body: { message: unknown }, field: string): void {
   expect(body.message).toEqual(expect.arrayContaining([expect.stringContaining(field)]));
 }
 
-describe(DocumentsController.name, () => {
+describe('DocumentsController', () => {
   let t: TestApp;
   let alice: Headers;
   let bob: Headers;

@@ -1,5 +1,5 @@
 import { DataSource, QueryFailedError } from 'typeorm';
-import { classifyDriverError } from '../../../src/persistence/errors/classify-database-error';
+import { classifyDriverError } from '../../../src/persistence';
 import { buildAgent, buildAgents, uniquePrefix } from '../../factories/agent.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 import { ThrowawayPostgres } from './support/throwaway-postgres';

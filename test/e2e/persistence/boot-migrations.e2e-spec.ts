@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../../src/persistence/data-source-options';
 import {
+  buildDataSourceOptions,
+  databaseConfig,
   MIGRATION_LOCK_KEY,
   migrateUnderLock,
   MigrationLockTimeoutError,
-} from '../../../src/persistence/migration-runner';
-import { databaseConfig } from '../../../src/persistence/persistence.config';
+} from '../../../src/persistence';
 import { createTestApp } from '../../helpers/test-app';
 import { ADMIN_DATABASE_URL } from '../../setup/test-env';
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { TokenService } from '../../../src/auth';
-import { BOARD_PATH } from '../../../src/queues';
-import { BOARD_SESSION_AUDIENCE } from '../../../src/queues/operations/board-session';
+import { BOARD_PATH, BOARD_SESSION_AUDIENCE } from '../../../src/queues';
 import { cspAllows, pageReferences, parseCsp } from '../../helpers/csp';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 

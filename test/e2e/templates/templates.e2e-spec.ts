@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { TemplatesController } from '../../../src/templates/templates.controller';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
 /** The 400's messages mention the field. */
@@ -12,7 +11,7 @@ function expectFieldError(body: { message: unknown }, field: string): void {
 // every test file of the run through Redis) has its own suites.
 process.env.CACHING__ENABLED = 'false';
 
-describe(TemplatesController.name, () => {
+describe('TemplatesController', () => {
   let t: TestApp;
   let admin: { Authorization: string };
   let user: { Authorization: string };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { WorkflowsController } from '../../../src/workflows/workflows.controller';
 import { insertAgent } from '../../factories/workflow.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
@@ -25,7 +24,7 @@ function linkOf(header: string | undefined, rel: string): string | undefined {
     ?.match(/^<([^>]+)>/)?.[1];
 }
 
-describe(`${WorkflowsController.name} lists`, () => {
+describe('WorkflowsController lists', () => {
   let t: TestApp;
   let db: DataSource;
   let caller: Headers;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { WorkflowsController } from '../../../src/workflows/workflows.controller';
 import { createWorkflowBody, insertAgent } from '../../factories/workflow.factory';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 
@@ -12,7 +11,7 @@ function expectFieldError(body: { message: unknown }, field: string): void {
   expect(body.message).toEqual(expect.arrayContaining([expect.stringContaining(field)]));
 }
 
-describe(WorkflowsController.name, () => {
+describe('WorkflowsController', () => {
   let t: TestApp;
   let owner: Headers;
   let stranger: Headers;
