@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
+import { PageCaller, pageCallerOf } from './count-policy';
 import { CursorCodec } from './cursor-codec';
 import { PageRequest } from './page-request';
 import { PageMode, parsePageRequest } from './page-request.parser';
@@ -17,6 +18,7 @@ interface PageQueryInput {
   resource: PaginatedResource;
   mode: PageMode;
   query: Record<string, string | string[] | undefined>;
+  caller: PageCaller;
 }
 
 /** @internal parses the raw query of a PageQuery parameter into a PageRequest. */
@@ -28,20 +30,26 @@ export class PageRequestPipe implements PipeTransform<PageQueryInput, PageReques
   ) {}
 
   transform(input: PageQueryInput): PageRequest {
-    return parsePageRequest(input.query, input.resource, this.config, this.codec, input.mode);
+    const { query, resource, mode, caller } = input;
+    return parsePageRequest(query, resource, this.config, this.codec, mode, caller);
   }
 }
 
 const PageQueryParam = createParamDecorator(
-  (data: Omit<PageQueryInput, 'query'>, ctx: ExecutionContext): PageQueryInput => ({
-    ...data,
-    query: ctx.switchToHttp().getRequest<FastifyRequest>().query as PageQueryInput['query'],
-  }),
+  (data: Pick<PageQueryInput, 'resource' | 'mode'>, ctx: ExecutionContext): PageQueryInput => {
+    const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+    return {
+      ...data,
+      query: request.query as PageQueryInput['query'],
+      caller: pageCallerOf(request.user),
+    };
+  },
 );
 
 /**
  * Injects a validated {@link PageRequest} built from the query string with the resource's
- * allow-lists (400 naming the parameter for anything else).
+ * allow-lists (400 naming the parameter for anything else). `count=exact` (asked, or the resource's
+ * default) runs as `capped` for callers who are not admins.
  *
  * @example
  * ```ts

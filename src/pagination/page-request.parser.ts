@@ -1,17 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { PageCaller, parseCount } from './count-policy';
 import { CursorCodec } from './cursor-codec';
 import { parseFieldValue } from './field-values';
 import { parseFilters, shown } from './filter.parser';
 import { PageRequest, SortClause } from './page-request';
 import { PaginationConfig } from './pagination.config';
-import {
-  COUNT_STRATEGIES,
-  CountStrategy,
-  PAGINATION_PARAMS,
-  SORT_ORDERS,
-  SortOrder,
-} from './pagination.constants';
+import { PAGINATION_PARAMS, SORT_ORDERS, SortOrder } from './pagination.constants';
 import { PaginatedResource } from './resource-definition';
 
 /** Which paginator the request is for. */
@@ -24,6 +19,7 @@ const INTEGER = /^\d{1,9}$/;
 /**
  * Turns a raw query string into a PageRequest using only allow-listed fields, operators and
  * bounds. Every problem is a 400 naming the parameter; nothing here reaches SQL as text.
+ * `caller` says what the caller may ask (`count=exact` runs as `capped` unless it may).
  */
 export function parsePageRequest(
   raw: RawQuery,
@@ -31,6 +27,7 @@ export function parsePageRequest(
   config: PaginationConfig,
   codec: CursorCodec,
   mode: PageMode,
+  caller: PageCaller = { exactCount: true },
 ): PageRequest {
   const problems: string[] = [];
   const single = (name: string): string | undefined => {
@@ -84,7 +81,7 @@ export function parsePageRequest(
   const sort = parseSort(single('sort_by'), single('sort_order'), resource, problems);
   const filters = parseFilters(raw, resource, config, problems);
   const search = parseSearch(single('search'), resource, config, problems);
-  const count = parseCount(single('count'), resource, problems);
+  const count = parseCount(single('count'), resource, caller, problems);
   const cursorText = single('cursor');
 
   if (problems.length > 0) {
@@ -177,20 +174,4 @@ function parseSearch(
     problems.push(`search must be at most ${config.maxValueLength} characters of text`);
   }
   return text;
-}
-
-function parseCount(
-  text: string | undefined,
-  resource: PaginatedResource,
-  problems: string[],
-): CountStrategy {
-  const allowed = resource.allowedCounts ?? COUNT_STRATEGIES;
-  if (text === undefined) {
-    return resource.defaultCount ?? 'exact';
-  }
-  if (!allowed.includes(text as CountStrategy)) {
-    problems.push(`count must be one of ${allowed.join(', ')}`);
-    return 'none';
-  }
-  return text as CountStrategy;
 }

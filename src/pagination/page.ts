@@ -25,7 +25,11 @@ export class OffsetPageMetadata {
   @ApiProperty()
   has_prev: boolean;
 
-  @ApiProperty({ enum: COUNT_STRATEGIES, description: 'Count strategy that produced total' })
+  @ApiProperty({
+    enum: COUNT_STRATEGIES,
+    description:
+      'Count strategy that produced total: capped when a caller who is not an admin asked for exact (or got it by default)',
+  })
   count_strategy: CountStrategy;
 
   @ApiProperty({ description: 'True when total is approximate (estimate) or a lower bound ("N+")' })

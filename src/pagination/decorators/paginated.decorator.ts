@@ -36,7 +36,10 @@ function queryDocs(resource: PaginatedResource, mode: PageMode): MethodDecorator
         name: 'count',
         required: false,
         enum: resource.allowedCounts ?? COUNT_STRATEGIES,
-        description: `How metadata.total is computed (default ${resource.defaultCount ?? 'exact'})`,
+        description:
+          `How metadata.total is computed (default ${resource.defaultCount ?? 'exact'}). ` +
+          'exact is for admins: for anyone else it runs as capped (the exact total up to PAGINATION__COUNT_CAP, ' +
+          'the cap with total_is_approximate above it), and metadata.count_strategy says capped.',
       }),
     );
   }
