@@ -12,6 +12,8 @@ export interface LoadResult {
   errors: number;
   /** Responses outside 2xx. */
   non2xx: number;
+  /** Responses whose body differed from `expectBody`, when it was given. */
+  mismatches: number;
   seconds: number;
   /** Responses per status code, e.g. `{ '201': 10000 }`. */
   statusCounts: Record<string, number>;
@@ -45,6 +47,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    mismatches: result.mismatches ?? 0,
     seconds,
     statusCounts,
   };
@@ -60,11 +63,14 @@ export function assertAllOk(label: string, load: LoadResult, expected: number): 
   }
 }
 
-/** Throws unless a duration-based run got only 2xx responses and no connection errors. */
+/**
+ * Throws unless a duration-based run got only 2xx responses, no connection errors and (with
+ * `expectBody`) no body that differed.
+ */
 export function assertNoFailures(label: string, load: LoadResult): void {
-  if (load.errors > 0 || load.non2xx > 0 || load.requests === 0) {
+  if (load.errors > 0 || load.non2xx > 0 || load.mismatches > 0 || load.requests === 0) {
     throw new Error(
-      `${label}: ${load.non2xx} non-2xx of ${load.requests} responses, ${load.errors} errors (statuses ${JSON.stringify(load.statusCounts)})`,
+      `${label}: ${load.non2xx} non-2xx of ${load.requests} responses, ${load.errors} errors, ${load.mismatches} bodies differing (statuses ${JSON.stringify(load.statusCounts)})`,
     );
   }
 }

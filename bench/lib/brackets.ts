@@ -1,0 +1,155 @@
+import { assertNoFailures, LoadResult, runLoad } from './http-load';
+import type { ServerProcess } from './server-process';
+import { median } from './timer';
+
+/** A route measured in brackets: one URL of one server process, with fixed headers. */
+export interface BracketTarget {
+  label: string;
+  server: ServerProcess;
+  path: string;
+  headers?: Record<string, string>;
+  /**
+   * Handler executions so far (the fixture's counter, the cache's loader calls): when given, it
+   * must not move during a measured run, or the run was not all hits and the scenario fails.
+   */
+  handlerCalls?: () => Promise<number>;
+}
+
+/** A load run plus the server's CPU time per response during it. */
+export interface BracketRun extends LoadResult {
+  cpuMicrosPerRequest: number;
+}
+
+/** One X run between the two R runs around it. */
+export interface Bracket {
+  before: BracketRun;
+  value: BracketRun;
+  after: BracketRun;
+}
+
+/** Every bracket of one target, in round order. */
+export interface BracketSeries {
+  target: BracketTarget;
+  brackets: Bracket[];
+}
+
+/** Options of {@link measureInBrackets}. */
+export interface BracketOptions {
+  rounds: number;
+  /** Seconds per run. */
+  duration: number;
+  connections: number;
+  /** Unmeasured (but checked) seconds per target before the first round. */
+  warmup: number;
+  log: (message: string) => void;
+}
+
+const url = (target: BracketTarget): string => `${target.server.baseUrl}${target.path}`;
+
+/** The body every response of the target must repeat byte for byte (its current response). */
+export async function currentBody(target: BracketTarget): Promise<string> {
+  const response = await fetch(url(target), { headers: target.headers });
+  const body = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`${target.label}: status ${response.status} (${body.slice(0, 200)})`);
+  }
+  return body;
+}
+
+/** One checked run; a warm-up (`measured` false) only logs handler runs (cold JIT, first hits). */
+async function measure(
+  target: BracketTarget,
+  body: string,
+  seconds: number,
+  connections: number,
+  measured: { log?: (message: string) => void } = {},
+): Promise<BracketRun> {
+  const calls = await target.handlerCalls?.();
+  const cpu = target.server.cpuMicros();
+  const load = await runLoad({
+    url: url(target),
+    connections,
+    duration: seconds,
+    expectBody: body,
+    ...(target.headers ? { headers: target.headers } : {}),
+  });
+  const cpuMicrosPerRequest = (target.server.cpuMicros() - cpu) / Math.max(1, load.requests);
+  assertNoFailures(target.label, load);
+  if (calls !== undefined) {
+    const ran = (await target.handlerCalls!()) - calls;
+    const message = `${target.label}: the handler ran ${ran} times during a hit run of ${load.requests} requests (${Math.round(load.requestsPerSecond)} req/s): not all hits`;
+    if (ran !== 0 && measured.log) {
+      measured.log(`  warm-up only: ${message}`);
+    } else if (ran !== 0) {
+      throw new Error(message);
+    }
+  }
+  return { ...load, cpuMicrosPerRequest };
+}
+
+const summary = (run: BracketRun): string =>
+  `${Math.round(run.requestsPerSecond)} req/s, p99 ${run.p99Ms} ms, ${Math.round(run.cpuMicrosPerRequest)} µs CPU/req`;
+
+/**
+ * R-X-R brackets: each round runs R, X1, R, X2, R, ... R (the X order rotated each round), so
+ * every X run sits between two R runs taken moments before and after it, and a ratio against
+ * their mean cancels the drift of a shared machine. Every response must be a 2xx whose body is
+ * byte-identical to the target's response before the rounds (autocannon's `expectBody`), and a
+ * target's handler must not run during a measured run; any failure throws.
+ */
+export async function measureInBrackets(
+  reference: BracketTarget,
+  targets: BracketTarget[],
+  options: BracketOptions,
+): Promise<BracketSeries[]> {
+  const { rounds, duration, connections, warmup, log } = options;
+  const bodies = new Map<BracketTarget, string>();
+  for (const target of [reference, ...targets]) {
+    bodies.set(target, await currentBody(target));
+    if (warmup > 0) {
+      log(`  warm-up ${warmup} s: ${target.label}`);
+      await measure(target, bodies.get(target)!, warmup, connections, { log });
+    }
+  }
+  const run = async (target: BracketTarget, round: number): Promise<BracketRun> => {
+    const result = await measure(target, bodies.get(target)!, duration, connections);
+    log(`  round ${round + 1}: ${target.label}: ${summary(result)}`);
+    return result;
+  };
+  const series = targets.map((target): BracketSeries => ({ target, brackets: [] }));
+  for (let round = 0; round < rounds; round++) {
+    let before = await run(reference, round);
+    for (let step = 0; step < targets.length; step++) {
+      const index = (round + step) % targets.length;
+      const value = await run(targets[index], round);
+      const after = await run(reference, round);
+      series[index].brackets.push({ before, value, after });
+      before = after;
+    }
+  }
+  return series;
+}
+
+/** Median and range of a set of ratios. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** The median of `values` with their range. */
+export function spreadOf(values: readonly number[]): Spread {
+  if (values.length === 0) {
+    throw new Error('spread of no values');
+  }
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** Per-bracket ratios X / mean(R before, R after) of one number of a run. */
+export function bracketRatios(series: BracketSeries, pick: (run: BracketRun) => number): Spread {
+  return spreadOf(
+    series.brackets.map(
+      ({ before, value, after }) => pick(value) / ((pick(before) + pick(after)) / 2),
+    ),
+  );
+}
