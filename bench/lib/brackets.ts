@@ -13,6 +13,8 @@ export interface BracketTarget {
    * must not move during a measured run, or the run was not all hits and the scenario fails.
    */
   handlerCalls?: () => Promise<number>;
+  /** What to add to a failed hit check, e.g. the cache's counters (Redis timeouts, breaker). */
+  explain?: () => Promise<unknown>;
 }
 
 /** A load run plus the server's CPU time per response during it. */
@@ -77,7 +79,8 @@ async function measure(
   assertNoFailures(target.label, load);
   if (calls !== undefined) {
     const ran = (await target.handlerCalls!()) - calls;
-    const message = `${target.label}: the handler ran ${ran} times during a hit run of ${load.requests} requests (${Math.round(load.requestsPerSecond)} req/s): not all hits`;
+    const stats = ran !== 0 && target.explain ? `; ${JSON.stringify(await target.explain())}` : '';
+    const message = `${target.label}: the handler ran ${ran} times during a hit run of ${load.requests} requests (${Math.round(load.requestsPerSecond)} req/s): not all hits${stats}`;
     if (ran !== 0 && measured.log) {
       measured.log(`  warm-up only: ${message}`);
     } else if (ran !== 0) {

@@ -88,6 +88,7 @@ export const scenario: Scenario = {
         server,
         path,
         handlerCalls: fixtureCalls(server, counter),
+        explain: () => server.get('/bench/stats'),
         ...(path === '/mine' ? { headers: auth } : {}),
       });
       const targets: BracketTarget[] = [
