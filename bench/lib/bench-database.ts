@@ -1,8 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { databaseConfig } from '../../src/persistence';
-// Not exported by the persistence index (kept private to the module): imported below it.
-import { buildDataSourceOptions } from '../../src/persistence/data-source-options';
+import { buildDataSourceOptions, databaseConfig } from '../../src/persistence';
 
 /** Database the benchmarks use when DATABASE__URL is not set. */
 export const BENCH_DATABASE = 'agentic_bench';
