@@ -8,10 +8,11 @@ import { LoggingModule } from './logging';
 import { WorkerMonitoringModule } from './monitoring';
 import { PersistenceModule } from './persistence';
 import { QueuesModule } from './queues';
+import { RedisModule } from './redis';
 
 /**
  * The worker process (`npm run start:worker`): the queues with their `@Task` handlers (compute,
- * documents) and what those need (database, cache invalidation), without HTTP. Same config
+ * documents) and what those need (database, Redis, cache invalidation), without HTTP. Same config
  * validation as the API. Probes and `/metrics` on `MONITORING__WORKER_PORT`.
  */
 @Module({})
@@ -23,6 +24,7 @@ export class WorkerModule {
         await AppConfigModule.forRoot(MODULE_CONFIGS),
         LoggingModule,
         PersistenceModule,
+        RedisModule,
         WorkerMonitoringModule,
         CachingModule.forRoot({}),
         QueuesModule.forRoot(),

@@ -6,6 +6,8 @@ export { MetricsService } from './metrics/metrics.service';
 export { PROCESS_TIME_HEADER } from './metrics/request-timing';
 export { UNMATCHED_ROUTE } from './metrics/http-labels';
 export { ReadinessRegistry } from './health/readiness.registry';
+export { HealthIndicatorRegistry } from './health/health-indicator.registry';
+export type { DependencyCheck, HealthIndicator } from './health/health-indicator.registry';
 export type { ReadinessCheck, CheckOutcome } from './health/readiness.registry';
 export { StartupState, ShutdownState } from './health/lifecycle-state';
 export { PerformanceStatsRegistry } from './stats/performance-stats.registry';

@@ -1,8 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
-import { PersistenceModule } from '../persistence';
-import { RedisModule } from '../redis';
-import { DatabaseHealthIndicator } from './health/database.health';
 import { DependencyChecks } from './health/dependency-checks';
 import { EventLoopMonitor } from './health/event-loop-monitor';
 import { HealthController } from './health/health.controller';
@@ -11,27 +7,26 @@ import { ReadinessService } from './health/readiness.service';
 import { StartupHook } from './health/startup.hook';
 import { InfoController } from './info/info.controller';
 import { ManagementServer } from './management/management-server';
-import { DatabaseMetrics } from './metrics/database-metrics';
 import { HttpMetrics } from './metrics/http-metrics';
 import { MetricsRoute } from './metrics/metrics.route';
 import { RequestTiming } from './metrics/request-timing';
 import { MonitoringCoreModule } from './monitoring-core.module';
 import { ShutdownConnectionHook } from './shutdown/shutdown-connection.hook';
-import { DatabaseStats } from './stats/database-stats';
 import { PerformanceController } from './stats/performance.controller';
 import { PerformanceService } from './stats/performance.service';
 
 /**
  * Probes (`/health/live|ready|startup`), Prometheus `/metrics`, request timing
  * (`X-Process-Time`, HTTP metrics, slow-request log), `/performance/stats`,
- * `/health/performance`, `/info` and the management port (`MONITORING__MANAGEMENT_PORT`). Imported once by the app module; other modules import
- * {@link MonitoringCoreModule} to register what they own.
+ * `/health/performance`, `/info` and the management port (`MONITORING__MANAGEMENT_PORT`).
+ * Imported once by the app module. It imports no platform module: each one (persistence, redis,
+ * caching, queues, resilience) imports {@link MonitoringCoreModule} and registers its health
+ * indicators, checks, metrics and stats from its own `x.monitoring.ts`.
  */
 @Module({
-  imports: [MonitoringCoreModule, PersistenceModule, RedisModule, TerminusModule],
+  imports: [MonitoringCoreModule],
   controllers: [HealthController, PerformanceController, InfoController],
   providers: [
-    DatabaseHealthIndicator,
     DependencyChecks,
     EventLoopMonitor,
     ReadinessService,
@@ -40,9 +35,7 @@ import { PerformanceService } from './stats/performance.service';
     HttpMetrics,
     RequestTiming,
     MetricsRoute,
-    DatabaseMetrics,
     PerformanceService,
-    DatabaseStats,
     ShutdownConnectionHook,
     ManagementServer,
   ],

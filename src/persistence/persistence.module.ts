@@ -4,14 +4,18 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { MonitoringCoreModule } from '../monitoring';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseErrorFilter } from './database-error.filter';
+import { DatabaseHealthIndicator } from './database.health';
+import { DatabaseMetrics } from './database-metrics';
 import { DatabasePool } from './database-pool';
 import { EmbeddedDatabase } from './embedded-database';
 import { instrumentedPg } from './instrumented-pg';
 import { migrateUnderLock } from './migration-runner';
 import { migrationConfig } from './migration.config';
 import { PersistenceCoreModule } from './persistence-core.module';
+import { PersistenceMonitoring } from './persistence.monitoring';
 import { QueryObserver } from './query-observer';
 import { databaseConfig } from './persistence.config';
 import { QueryTimingSubscriber } from './query-timing.subscriber';
@@ -23,11 +27,13 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
 
 /**
  * PostgreSQL through TypeORM: the pool from `DATABASE__*`, migrations at boot, the slow-query log,
- * typed errors for pool exhaustion and outages, and an embedded server when no URL is configured.
+ * typed errors for pool exhaustion and outages, an embedded server when no URL is configured,
+ * and its health, metrics and stats registered with monitoring ({@link PersistenceMonitoring}).
  */
 @Module({
   imports: [
     PersistenceCoreModule,
+    MonitoringCoreModule,
     TerminusModule,
     TypeOrmModule.forRootAsync({
       imports: [PersistenceCoreModule],
@@ -69,6 +75,9 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
     DatabasePool,
     QueryTimingSubscriber,
     SchemaHealthIndicator,
+    DatabaseHealthIndicator,
+    DatabaseMetrics,
+    PersistenceMonitoring,
     { provide: APP_FILTER, useClass: DatabaseErrorFilter },
   ],
   exports: [PersistenceCoreModule, DatabasePool, SchemaHealthIndicator],

@@ -3,20 +3,23 @@ import type { ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { redisConfig } from '../config';
+import { MonitoringCoreModule } from '../monitoring';
 import { closeRedisClients, createRedisClient } from './redis-client.factory';
 import { RedisErrorLog } from './redis-error-log';
 import { REDIS_CLIENT } from './redis.constants';
 import { InjectRedis } from './redis.decorator';
 import { RedisHealthIndicator } from './redis.health';
+import { RedisMonitoring } from './redis.monitoring';
 
 /**
  * One shared ioredis `command` client for app-level use (`@InjectRedis()`: count cache, health),
  * built from `REDIS__*` by the factory: every command bounded by `REDIS__COMMAND_TIMEOUT_MS`, no
  * offline queue. The app boots while Redis is down: the first connect is awaited for at most the
  * connect timeout, and the client keeps reconnecting in the background. Closed at shutdown.
+ * Its readiness check is registered with monitoring ({@link RedisMonitoring}).
  */
 @Module({
-  imports: [TerminusModule],
+  imports: [MonitoringCoreModule, TerminusModule],
   providers: [
     {
       provide: REDIS_CLIENT,
@@ -27,6 +30,7 @@ import { RedisHealthIndicator } from './redis.health';
         }),
     },
     RedisHealthIndicator,
+    RedisMonitoring,
   ],
   exports: [REDIS_CLIENT, RedisHealthIndicator],
 })

@@ -1,8 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
-import { SchemaHealthIndicator } from '../../persistence';
-import { RedisHealthIndicator } from '../../redis';
-import { DatabaseHealthIndicator } from './database.health';
+import { READINESS_GROUPS } from '../monitoring.config';
+import { DependencyCheck, HealthIndicatorRegistry } from './health-indicator.registry';
 import { CheckOutcome, ReadinessRegistry } from './readiness.registry';
 
 /** Maps a terminus indicator result to a readiness outcome. */
@@ -11,32 +10,32 @@ export function toOutcome(result: HealthIndicatorResult, key: string): CheckOutc
   return { up: status === 'up', details };
 }
 
+/** Position of a check's group in `READINESS_GROUPS` (unknown groups last). */
+function rank({ group, name }: DependencyCheck): number {
+  const index = (READINESS_GROUPS as readonly string[]).indexOf(group ?? name);
+  return index < 0 ? READINESS_GROUPS.length : index;
+}
+
 /**
- * Registers the readiness checks of the dependencies monitoring itself knows: PostgreSQL, its
- * schema (newest migration applied; in the `database` group) and Redis.
+ * Adds the dependency checks their owners registered (PostgreSQL and its schema from
+ * persistence, Redis from redis) to readiness, ordered by group: database, then redis, ...
  */
 @Injectable()
 export class DependencyChecks implements OnModuleInit {
   constructor(
-    private readonly registry: ReadinessRegistry,
-    private readonly database: DatabaseHealthIndicator,
-    private readonly schema: SchemaHealthIndicator,
-    private readonly redis: RedisHealthIndicator,
+    private readonly readiness: ReadinessRegistry,
+    private readonly indicators: HealthIndicatorRegistry,
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({
-      name: 'database',
-      check: async () => toOutcome(await this.database.isHealthy('database'), 'database'),
-    });
-    this.registry.register({
-      name: 'schema',
-      group: 'database',
-      check: async () => toOutcome(await this.schema.isHealthy('schema'), 'schema'),
-    });
-    this.registry.register({
-      name: 'redis',
-      check: async () => toOutcome(await this.redis.isHealthy('redis'), 'redis'),
-    });
+    const checks = this.indicators.take().sort((a, b) => rank(a) - rank(b));
+    for (const { name, group, critical, indicator } of checks) {
+      this.readiness.register({
+        name,
+        group,
+        critical,
+        check: async () => toOutcome(await indicator.isHealthy(name), name),
+      });
+    }
   }
 }

@@ -1,13 +1,15 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Counter, Histogram } from 'prom-client';
-import { databaseConfig, DatabasePool, QueryObserver } from '../../persistence';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../monitoring';
+import { DatabasePool } from './database-pool';
+import { databaseConfig } from './persistence.config';
+import { QueryObserver } from './query-observer';
 
 const QUERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const KINDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'COPY', 'START', 'COMMIT']);
 
-/** Totals since boot, for /performance/stats. */
+/** Statement totals since boot, for the `database` section of /performance/stats. */
 export interface QueryTotals {
   total: number;
   failed: number;
@@ -16,8 +18,8 @@ export interface QueryTotals {
 }
 
 /**
- * Database metrics from the persistence layer's hooks: statement durations and slow/failed
- * counts (QueryObserver), pool wait time, and `db_pool_connections{state}` read at scrape time.
+ * Database metrics from this module's hooks: statement durations and slow/failed counts
+ * (QueryObserver), pool wait time, and `db_pool_connections{state}` read at scrape time.
  */
 @Injectable()
 export class DatabaseMetrics implements OnModuleInit, OnModuleDestroy {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DatabasePool } from '../../persistence';
+import { DatabasePool } from './database-pool';
 
 /**
  * PostgreSQL health: `SELECT 1` through the app's pool (so a saturated or unreachable pool
