@@ -4,7 +4,6 @@ import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@
 import type { FastifyInstance } from 'fastify';
 import type Redis from 'ioredis';
 import { redisConfig } from '../config';
-import { MetricsService, PerformanceStatsRegistry, ReadinessRegistry } from '../monitoring';
 import { CACHE_ENGINE, CACHE_LOOKUP_READER, CACHE_REDIS_CLIENTS } from './caching.constants';
 import { CacheEngine } from './engine/cache-engine';
 import type { BusMessage } from './engine/invalidation-bus';
@@ -21,8 +20,8 @@ import { ResponseCacheService } from './response-cache.service';
 
 /**
  * Connects the cache at boot (without waiting for Redis: the app boots and the cache reports
- * degraded), listens on the invalidation bus, adds the 304 hook, registers stats, metrics and
- * the readiness check, and closes its connections at shutdown.
+ * degraded), listens on the invalidation bus, adds the 304 hook and the fast path, and closes its
+ * connections at shutdown. Its stats, metrics and readiness check: `caching.monitoring.ts`.
  */
 @Injectable()
 export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -36,9 +35,6 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(redisConfig.KEY) private readonly redis: ConfigType<typeof redisConfig>,
     private readonly cache: ResponseCacheService,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly metrics: MetricsService,
-    private readonly stats: PerformanceStatsRegistry,
-    private readonly readiness: ReadinessRegistry,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
@@ -62,7 +58,6 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
         registerFastPath(fastify, routes, this.engine, this.cache);
       }
     }
-    this.registerMonitoring();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -94,84 +89,5 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     });
     subscriber.connect().catch(() => undefined);
     subscriber.subscribe(channel).catch(() => undefined);
-  }
-
-  private registerMonitoring(): void {
-    const snapshot = () => this.cache.getStats();
-    // A closed breaker says nothing before the first request: also ask the connections (all
-    // of them failed or lost = down; still connecting for the first time = not yet known).
-    const lost = new Set(['reconnecting', 'close', 'end']);
-    const redisUp = () =>
-      this.engine.redisState !== 'open' && !this.clients.every((client) => lost.has(client.status));
-    this.stats.register({
-      name: 'cache',
-      stats: () => ({ enabled: true, redis: redisUp() ? 'up' : 'degraded', ...snapshot() }),
-      summary: { key: 'cache_hit_rate', value: () => snapshot().hit_rate_percent },
-    });
-    this.readiness.register({
-      name: 'cache',
-      group: 'redis',
-      check: () =>
-        Promise.resolve({
-          up: redisUp(),
-          details: { breaker: this.engine.redisState },
-        }),
-    });
-    const counters: Array<[string, string]> = [
-      ['hits', 'hit'],
-      ['misses', 'miss'],
-      ['stale_hits', 'stale'],
-      ['bypasses', 'bypass'],
-      ['coalesced_waiters', 'coalesced'],
-    ];
-    this.metrics.counter({
-      name: 'cache_requests_total',
-      help: 'Response cache lookups by result',
-      labelNames: ['result'],
-      collect() {
-        const current = snapshot();
-        this.reset();
-        for (const [field, result] of counters) {
-          this.inc({ result }, Number(current[field]));
-        }
-      },
-    });
-    this.metrics.counter({
-      name: 'cache_redis_failures_total',
-      help: 'Cache Redis calls that failed or timed out',
-      labelNames: ['kind'],
-      collect() {
-        const current = snapshot();
-        this.reset();
-        this.inc({ kind: 'error' }, Number(current.redis_errors));
-        this.inc({ kind: 'timeout' }, Number(current.redis_timeouts));
-      },
-    });
-    const gauges: Array<[string, string, () => number]> = [
-      [
-        'cache_l1_bytes',
-        'Bytes held by the in-process L1 response cache',
-        () => Number(snapshot().l1_bytes),
-      ],
-      [
-        'cache_l1_entries',
-        'Entries in the in-process L1 response cache',
-        () => Number(snapshot().l1_entries),
-      ],
-      [
-        'cache_redis_breaker_open',
-        '1 while the cache runs without Redis (its breaker is open)',
-        () => (this.engine.redisState === 'open' ? 1 : 0),
-      ],
-    ];
-    for (const [name, help, read] of gauges) {
-      this.metrics.gauge({
-        name,
-        help,
-        collect() {
-          this.set(read());
-        },
-      });
-    }
   }
 }

@@ -10,6 +10,7 @@ import { CacheController } from './cache.controller';
 import { cachingConfig } from './caching.config';
 import { CachingCoreModule } from './caching-core.module';
 import { CachingLifecycle } from './caching.lifecycle';
+import { CachingMonitoring } from './caching.monitoring';
 import { ConfigurableModuleClass } from './caching.module-definition';
 import { RedisL2 } from './engine/redis-l2';
 import { CacheInvalidationInterceptor } from './http/cache-invalidation.interceptor';
@@ -50,6 +51,7 @@ import { ResponseCacheService } from './response-cache.service';
     HttpCacheInterceptor,
     CacheInvalidationInterceptor,
     CachingLifecycle,
+    CachingMonitoring,
   ],
   exports: [ResponseCacheService, HttpCacheInterceptor, CacheInvalidationInterceptor, CacheModule],
 })

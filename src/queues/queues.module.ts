@@ -11,7 +11,6 @@ import { buildBullOptions } from './bull-options';
 import { JobQueue } from './job-queue';
 import { QueueCounts } from './telemetry/queue-counts';
 import { QueueMetrics } from './telemetry/queue-metrics';
-import { QueueMonitoring } from './telemetry/queue-monitoring';
 import { QueueBoard } from './operations/queue-board';
 import { QueueErrorFilter } from './queue-error.filter';
 import { QueueRegistry } from './queue.registry';
@@ -20,6 +19,7 @@ import { queuesConfig } from './queues.config';
 import type { QueueConnections } from './queue-connections';
 import { QueuesCoreModule } from './queues-core.module';
 import { QueuesLifecycle } from './queues.lifecycle';
+import { QueuesMonitoring } from './queues.monitoring';
 import { TaskExplorer } from './task.explorer';
 import { TaskRegistry } from './task.registry';
 import { TaskWorker } from './task-worker';
@@ -93,7 +93,7 @@ export class QueuesModule {
         QueuesLifecycle,
         QueueCounts,
         QueueMetrics,
-        QueueMonitoring,
+        QueuesMonitoring,
         QueueBoard,
         { provide: APP_FILTER, useClass: QueueErrorFilter },
       ],

@@ -6,7 +6,7 @@ import { CircuitBreakerManager } from './circuit-breaker.manager';
 import { BreakerFeature, createCircuitBreakerProviders } from './circuit-breaker.providers';
 import { ResilienceErrorFilter } from './resilience-error.filter';
 import { ResilienceController } from './resilience.controller';
-import { ResilienceLifecycle } from './resilience.lifecycle';
+import { ResilienceMonitoring } from './resilience.monitoring';
 import { ConfigurableModuleClass } from './resilience.module-definition';
 
 /**
@@ -20,7 +20,7 @@ import { ConfigurableModuleClass } from './resilience.module-definition';
   providers: [
     CircuitBreakerManager,
     CircuitBreakerExplorer,
-    ResilienceLifecycle,
+    ResilienceMonitoring,
     { provide: APP_FILTER, useClass: ResilienceErrorFilter },
   ],
   exports: [CircuitBreakerManager],

@@ -16,7 +16,7 @@ const STATE_VALUES: Record<BreakerState, number> = {
  * An open breaker never touches liveness; it fails readiness only when marked `critical`.
  */
 @Injectable()
-export class ResilienceLifecycle implements OnApplicationBootstrap {
+export class ResilienceMonitoring implements OnApplicationBootstrap {
   private readonly registeredChecks = new Set<string>();
 
   constructor(

@@ -1,21 +1,21 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { PerformanceStatsRegistry, ReadinessRegistry } from '../../monitoring';
-import { QUEUE_CONNECTIONS } from '../queues.constants';
-import { queuesConfig } from '../queues.config';
-import type { QueueConnections } from '../queue-connections';
-import { QueueRegistry } from '../queue.registry';
-import { WorkLimiter } from '../work-limiter';
-import { QueueCounts } from './queue-counts';
-import { QueueMetrics } from './queue-metrics';
+import { PerformanceStatsRegistry, ReadinessRegistry } from '../monitoring';
+import { QUEUE_CONNECTIONS } from './queues.constants';
+import { queuesConfig } from './queues.config';
+import type { QueueConnections } from './queue-connections';
+import { QueueRegistry } from './queue.registry';
+import { WorkLimiter } from './work-limiter';
+import { QueueCounts } from './telemetry/queue-counts';
+import { QueueMetrics } from './telemetry/queue-metrics';
 
 /**
- * Registers what the queues own with the monitoring module: one readiness check per queue in
- * the `queues` group (a Redis outage degrades readiness unless `queues` is required), the
- * metrics, and the `queues` section of `/performance/stats`.
+ * What the queues contribute to monitoring: one readiness check per queue in the `queues` group
+ * (a Redis outage degrades readiness unless `queues` is required), the metrics
+ * (`telemetry/queue-metrics.ts`), and the `queues` section of `/performance/stats`.
  */
 @Injectable()
-export class QueueMonitoring implements OnApplicationBootstrap {
+export class QueuesMonitoring implements OnApplicationBootstrap {
   constructor(
     private readonly registry: QueueRegistry,
     private readonly readiness: ReadinessRegistry,
