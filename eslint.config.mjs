@@ -26,6 +26,33 @@ const MODULES = [
   'workflows',
 ];
 
+/** Platform modules: each registers its own monitoring; monitoring imports none of them. */
+const PLATFORM = [
+  'caching',
+  'pagination',
+  'persistence',
+  'queues',
+  'rate-limit',
+  'redis',
+  'resilience',
+];
+
+// Across modules, import only the module's public index, from any depth (`../../caching/engine/x`
+// from a sub-folder too). So no sub-folder may share a module's name: `src/queues/monitoring/`
+// was renamed `telemetry/` for this.
+const INDEX_ONLY = {
+  regex: `^(\\.\\./)+(${MODULES.join('|')})/.+`,
+  message: 'Import another module only through its index (../module).',
+};
+
+// One direction: platform modules import MonitoringCoreModule and register their health
+// indicators, checks, metrics and stats from their own `x.monitoring.ts`; never the reverse.
+const MONITORING_IMPORTS_NO_PLATFORM = {
+  regex: `^(\\.\\./)+(${PLATFORM.join('|')})$`,
+  message:
+    "Monitoring imports no platform module: register the contribution from the module's own x.monitoring.ts through MonitoringCoreModule.",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -56,20 +83,7 @@ export default tseslint.config(
       ],
       eqeqeq: ['error', 'always'],
       curly: ['error', 'all'],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              // Across modules, import only the module's public index, from any depth
-              // (`../../caching/engine/x` from a sub-folder too). So no sub-folder may share a
-              // module's name: `src/queues/monitoring/` was renamed `telemetry/` for this.
-              regex: `^(\\.\\./)+(${MODULES.join('|')})/.+`,
-              message: 'Import another module only through its index (../module).',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [INDEX_ONLY] }],
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Read env only in *.config.ts files.' },
@@ -96,6 +110,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Specs included: a monitoring test that needs a platform module belongs to that module.
+    files: ['src/monitoring/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [INDEX_ONLY, MONITORING_IMPORTS_NO_PLATFORM] },
+      ],
     },
   },
 );
