@@ -98,6 +98,37 @@ describe(decodeEntry.name, () => {
   });
 });
 
+describe(`${decodeEntry.name} of representation headers`, () => {
+  const linked = { ...entryOf('{"items":[]}'), headers: { link: '</a?page=2>; rel="next"' } };
+
+  it('should round-trip the headers, compressed or not', () => {
+    const compressed = decodeEntry(encodeEntry(linked, true, 0), 1 << 20);
+
+    expect(decodeEntry(encodeEntry(linked, false, 0), 1024)).toEqual(linked);
+    expect(compressed?.headers).toEqual(linked.headers);
+    expect(compressed?.body.toString()).toBe('{"items":[]}');
+  });
+
+  it('should read a value cut anywhere inside its headers as a miss', () => {
+    const valid = encodeEntry(linked, false, 0);
+
+    for (let length = 0; length < valid.length - linked.body.length; length++) {
+      expect(decodeEntry(valid.subarray(0, length), 1024)).toBeUndefined();
+    }
+  });
+
+  it('should still read a format 2 value (no headers) written by earlier releases', () => {
+    const entry = entryOf('{"old":true}');
+    const current = encodeEntry(entry, false, 0);
+    // Format 2 is format 3 without the (u16) header count before the body.
+    const countAt = current.length - entry.body.length - 2;
+    const formatTwo = Buffer.concat([current.subarray(0, countAt), current.subarray(countAt + 2)]);
+    formatTwo.writeUInt8(2, 1);
+
+    expect(decodeEntry(formatTwo, 1024)).toEqual(entry);
+  });
+});
+
 describe(freshness.name, () => {
   it('should be fresh, then stale (SWR), then grace, then expired', () => {
     const entry = { ...entryOf('{}'), createdAt: 0, ttlMs: 1000, swrMs: 500, graceMs: 2000 };
