@@ -1,3 +1,6 @@
+import type { ConfigType } from '@nestjs/config';
+import type { cachingConfig } from './caching.config';
+
 /**
  * Which responses are stored: `cache_success` stores 2xx responses (never 5xx, 401/403, 429,
  * responses with Set-Cookie or `Cache-Control: no-store`); `cache_none` stores nothing.
@@ -73,6 +76,37 @@ export interface ResolvedCacheOptions {
   staleWhileRevalidate: number;
   grace: number;
   lock: boolean;
+}
+
+/** Route options with every default applied, and whether the route named its scope itself. */
+export type RouteCacheOptions = ResolvedCacheOptions & { scopeExplicit: boolean };
+
+/** A route's options with the module's defaults, then the `CACHING__*` env, applied. */
+export function resolveCacheOptions(
+  options: CacheResponseOptions,
+  defaults: Omit<CacheResponseOptions, 'keyPrefix' | 'tags' | 'invalidatedBy'>,
+  config: ConfigType<typeof cachingConfig>,
+): RouteCacheOptions {
+  const merged = { ...defaults, ...options };
+  return {
+    ttl: merged.ttl ?? config.ttl,
+    keyPrefix: options.keyPrefix,
+    scope: merged.includeUser ? 'user' : (merged.scope ?? 'public'),
+    scopeExplicit: options.scope !== undefined || options.includeUser !== undefined,
+    enabled: config.enabled && (merged.enabled ?? true),
+    strategy: merged.strategy ?? config.strategy,
+    compress: merged.compress ?? config.compress,
+    compressionThreshold: merged.compressionThreshold ?? config.compressionThreshold,
+    includeQueryParams: merged.includeQueryParams ?? config.includeQueryParams,
+    queryParams: merged.queryParams,
+    excludeParams: merged.excludeParams ?? config.excludeParams,
+    tags: options.tags ?? [],
+    invalidatedBy: options.invalidatedBy ?? [],
+    varyHeaders: merged.varyHeaders ?? [],
+    staleWhileRevalidate: merged.staleWhileRevalidate ?? config.staleWhileRevalidate,
+    grace: merged.grace ?? config.grace,
+    lock: merged.lock ?? config.lock,
+  };
 }
 
 /** What a mutating route invalidates after it succeeds. */

@@ -10,3 +10,7 @@ export const CACHE_REDIS_CLIENTS = 'caching:redis-clients';
 export const CACHE_LOOKUP_READER = 'caching:lookup-reader';
 /** Response header telling how the cache answered. */
 export const X_CACHE_HEADER = 'x-cache';
+/** @internal token of the cache as the HTTP layer reads and writes it (`ResponseStore`). */
+export const RESPONSE_STORE = 'caching:response-store';
+/** @internal token of the interceptor class named by `CachingModule.forRoot({ interceptor })`. */
+export const CACHE_INTERCEPTOR_CLASS = 'caching:interceptor-class';

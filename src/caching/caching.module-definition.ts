@@ -1,5 +1,6 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type NestInterceptor, type Type } from '@nestjs/common';
 import { CacheResponseOptions } from './cache-options';
+import { CACHE_INTERCEPTOR_CLASS } from './caching.constants';
 
 /**
  * Module-wide defaults of `@CacheResponse` (they override the `CACHING__*` env defaults;
@@ -10,6 +11,20 @@ export type CachingModuleOptions = Omit<
   'keyPrefix' | 'tags' | 'invalidatedBy'
 >;
 
+/** Options of `CachingModule.forRoot` that are not route defaults. */
+export interface CachingModuleExtras {
+  /** @default true */
+  isGlobal: boolean;
+  /**
+   * A subclass of `HttpCacheInterceptor` (overriding `trackBy` / `isRequestCacheable`) that every
+   * `@CacheResponse` route and the fast path use. Anything else fails the boot.
+   * @default HttpCacheInterceptor
+   */
+  interceptor?: Type<NestInterceptor>;
+}
+
+const DEFAULT_EXTRAS: CachingModuleExtras = { isGlobal: true, interceptor: undefined };
+
 export const {
   ConfigurableModuleClass,
   MODULE_OPTIONS_TOKEN: CACHING_MODULE_OPTIONS,
@@ -17,8 +32,12 @@ export const {
 } = new ConfigurableModuleBuilder<CachingModuleOptions>({ moduleName: 'Caching' })
   .setClassMethodName('forRoot')
   // Global by default so any module's routes can use @CacheResponse without importing it.
-  .setExtras({ isGlobal: true }, (definition, extras) => ({
+  .setExtras(DEFAULT_EXTRAS, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
+    providers: [
+      ...(definition.providers ?? []),
+      { provide: CACHE_INTERCEPTOR_CLASS, useValue: extras.interceptor ?? null },
+    ],
   }))
   .build();

@@ -14,6 +14,8 @@ import { CachingMonitoring } from './caching.monitoring';
 import { ConfigurableModuleClass } from './caching.module-definition';
 import { RedisL2 } from './engine/redis-l2';
 import { CacheInvalidationInterceptor } from './http/cache-invalidation.interceptor';
+import { cacheInterceptorProvider, responseStoreProvider } from './caching.providers';
+import { CachePolicy } from './http/cache-policy';
 import { HttpCacheInterceptor } from './http/http-cache.interceptor';
 import { ResponseCacheService } from './response-cache.service';
 
@@ -21,6 +23,7 @@ import { ResponseCacheService } from './response-cache.service';
  * Response caching (`@CacheResponse`, `@InvalidateCache`, `ResponseCacheService`) on an L1 +
  * Redis engine, and `@nestjs/cache-manager`'s `CACHE_MANAGER` for services, on the same Redis
  * under our own prefix. Import once with `CachingModule.forRoot({...defaults})`; it is global.
+ * `forRoot({ interceptor: MyCacheInterceptor })` swaps in a subclass of `HttpCacheInterceptor`.
  */
 @Module({
   imports: [
@@ -48,7 +51,9 @@ import { ResponseCacheService } from './response-cache.service';
   controllers: [CacheController],
   providers: [
     ResponseCacheService,
-    HttpCacheInterceptor,
+    CachePolicy,
+    responseStoreProvider,
+    cacheInterceptorProvider,
     CacheInvalidationInterceptor,
     CachingLifecycle,
     CachingMonitoring,

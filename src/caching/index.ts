@@ -5,12 +5,14 @@ export { CacheResponse } from './decorators/cache-response.decorator';
 export { InvalidateCache } from './decorators/invalidate-cache.decorator';
 export { HttpCacheInterceptor } from './http/http-cache.interceptor';
 export { CacheInvalidationInterceptor } from './http/cache-invalidation.interceptor';
+export type { BuiltKey, KeyInputs } from './http/cache-key.builder';
 export type {
   CacheResponseOptions,
+  RouteCacheOptions,
   CacheScope,
   CacheStrategy,
   InvalidateCacheOptions,
   ResolvedCacheOptions,
 } from './cache-options';
-export type { CachingModuleOptions } from './caching.module-definition';
+export type { CachingModuleExtras, CachingModuleOptions } from './caching.module-definition';
 export { cachingConfig, CachingEnv } from './caching.config';

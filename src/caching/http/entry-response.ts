@@ -3,9 +3,14 @@ import { ResolvedCacheOptions } from '../cache-options';
 import { X_CACHE_HEADER } from '../caching.constants';
 import { CacheEntry, etagOf } from '../engine/cache-entry';
 import type { CacheOutcome, LoadResult } from '../engine/cache-types';
-import type { CacheEngine } from '../engine/cache-engine';
+import type { ResponseStore } from './response-store';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+/**
+ * Headers that describe the representation, stored with the body and replayed on hits (e.g. the
+ * `Link` of a paginated list). Nothing about the exchange or the client (`Set-Cookie` never).
+ */
+const REPRESENTATION_HEADERS = ['link', 'content-language', 'content-location'] as const;
 
 /** RFC 9110 `If-None-Match` comparison (weak comparison, `*` matches any). */
 export function ifNoneMatch(header: string | string[] | undefined, etag: string): boolean {
@@ -28,8 +33,8 @@ export function markOutcome(reply: FastifyReply, outcome: CacheOutcome, enabled:
 }
 
 /**
- * Writes the HTTP semantics of a cached entry (content type, ETag, Age, Cache-Control, Vary,
- * Content-Encoding) and returns the bytes to send. An entry stored compressed goes to a
+ * Writes the HTTP semantics of a cached entry (its stored headers, content type, ETag, Age,
+ * Cache-Control, Vary, Content-Encoding) and returns the bytes to send. An entry stored compressed goes to a
  * gzip-accepting client as stored: no inflate, fewer bytes on the wire.
  */
 export function writeEntry(
@@ -37,8 +42,13 @@ export function writeEntry(
   reply: FastifyReply,
   entry: CacheEntry,
   options: ResolvedCacheOptions,
-  engine: CacheEngine,
+  store: Pick<ResponseStore, 'countNotModified'>,
 ): Buffer {
+  if (entry.headers) {
+    for (const name in entry.headers) {
+      void reply.header(name, entry.headers[name]);
+    }
+  }
   const gzip =
     entry.gzip !== undefined && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
   const etag = gzip ? `${entry.etag.slice(0, -1)}-gzip"` : entry.etag;
@@ -68,7 +78,7 @@ export function writeEntry(
     }
   }
   if (ifNoneMatch(request.headers['if-none-match'], etag)) {
-    engine.countNotModified();
+    store.countNotModified();
   }
   return gzip && entry.gzip ? entry.gzip : entry.body;
 }
@@ -113,5 +123,21 @@ export function entryOfResponse(
     graceMs: options.grace * 1000,
     tags: versions,
   };
+  const headers = representationHeaders(reply);
+  if (headers) {
+    entry.headers = headers;
+  }
   return { entry };
+}
+
+/** The representation headers the handler's interceptors set (e.g. `Link`), if any. */
+function representationHeaders(reply: FastifyReply): Record<string, string> | undefined {
+  let headers: Record<string, string> | undefined;
+  for (const name of REPRESENTATION_HEADERS) {
+    const value = reply.getHeader(name);
+    if (value !== undefined) {
+      (headers ??= {})[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+  }
+  return headers;
 }

@@ -130,6 +130,19 @@ describe(AgentsModule.name, () => {
       expect(res.body.items).toHaveLength(20);
     });
 
+    it('should send the RFC 8288 Link header on the cached list, on the miss and on the hit', async () => {
+      await createAgent();
+      await createAgent();
+
+      const first = await request(t.server).get('/agents?size=1').expect(200);
+      const hit = await request(t.server).get('/agents?size=1').expect(200);
+
+      expect(hit.headers['x-cache']).toBe('HIT');
+      expect(hit.text).toBe(first.text);
+      expect(first.headers.link).toContain('rel="next"');
+      expect(hit.headers.link).toBe(first.headers.link);
+    });
+
     it.each(['0', '101', 'abc', '1.5'])('should answer 400 for limit=%s', async (limit) => {
       const res = await request(t.server).get(`/agents?limit=${limit}`).expect(400);
 

@@ -74,10 +74,8 @@ describe('Bookmarks scenario app (app-teams guide)', () => {
       expect(second.body.metadata).toMatchObject({ page: 2, has_prev: true });
     });
 
-    // Platform gap: a cached route sends the stored bytes, and entries keep no headers, so the
-    // Link header that @Paginated adds is lost on MISS and HIT alike. Once the platform keeps it,
-    // this test fails: turn it into a plain `it`.
-    it.failing('should send the RFC 8288 Link header on a cached list', async () => {
+    // The cache stores the Link header that @Paginated adds with the entry and replays it on hits.
+    it('should send the RFC 8288 Link header on a cached list', async () => {
       for (const n of [1, 2, 3]) {
         await create(`linked ${n}`, 'linked');
       }

@@ -74,9 +74,9 @@ describe(`${CachingModule.name} admin routes and CACHE_MANAGER (e2e)`, () => {
       'HIT',
       'HIT',
     ]);
-    const { key } = t.cache.keys.build(
+    const { key } = t.policy.key(
       { route: '/scenario/items/:id', params: { id: 'k1' }, query: {}, headers: {} },
-      t.cache.resolve({ scope: 'public' }),
+      t.policy.resolve({ scope: 'public' }),
       new Set(),
     );
 

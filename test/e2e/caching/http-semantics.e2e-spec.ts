@@ -182,4 +182,27 @@ describe(`${HttpCacheInterceptor.name} HTTP semantics (e2e)`, () => {
     });
     expect([notModified.status, notModified.raw.length]).toEqual([304, 0]);
   });
+
+  it('should replay the stored Link, not the exchange headers, on memory and Redis hits with or without credentials', async () => {
+    const url = '/scenario/linked/replay';
+    const link = '</scenario/linked/replay?page=2>; rel="next"';
+    const miss = await t.get(url);
+    await waitForEntryKeys(redis, keyPrefix, 'scenario:linked:name');
+
+    const fromMemory = await t.get(url);
+    // Credentials skip the fast path: the interceptor answers these two.
+    const signedIn = await t.get(url, t.auth());
+    t.engine.clearL1();
+    const fromRedis = await t.get(url);
+    t.engine.clearL1();
+    const signedInFromRedis = await t.get(url, t.auth());
+
+    const hits = [fromMemory, signedIn, fromRedis, signedInFromRedis];
+    expect(miss.xCache).toBe('MISS');
+    expect(hits.map((hit) => hit.xCache)).toEqual(['HIT', 'HIT', 'HIT', 'HIT']);
+    expect([miss, ...hits].map((res) => res.headers.link)).toEqual(Array(5).fill(link));
+    expect(miss.headers['x-handler-run']).toBe('1');
+    expect(hits.map((hit) => hit.headers['x-handler-run'])).toEqual(Array(4).fill(undefined));
+    expect(t.calls.of('linked:replay')).toBe(1);
+  });
 });

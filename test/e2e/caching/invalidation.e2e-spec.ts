@@ -83,9 +83,9 @@ describe(`${ResponseCacheService.name} invalidation (e2e)`, () => {
       await b.get(url);
       const warm = await b.get(url);
       expect(warm.xCache).toBe('HIT');
-      const key = b.cache.keys.build(
+      const key = b.policy.key(
         { route: '/scenario/items/:id', params: { id }, query: {}, headers: {} },
-        b.cache.resolve({ scope: 'public' }),
+        b.policy.resolve({ scope: 'public' }),
         new Set(),
       ).key;
       const invalidations = [

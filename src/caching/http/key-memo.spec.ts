@@ -1,5 +1,5 @@
 import { BuiltKey } from './cache-key.builder';
-import { KeyMemo } from './fast-path';
+import { KeyMemo } from './key-memo';
 
 const built = (key: string): BuiltKey => ({ key, tags: [`route:${key}`] });
 
