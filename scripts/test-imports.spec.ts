@@ -13,8 +13,12 @@ const SCANNED = ['test', 'scripts'].map((dir) => join(ROOT, dir));
  */
 const ALLOWED: Record<string, { specifiers: string[]; why: string }> = {
   'test/fixtures/caching/caching-app.ts': {
-    specifiers: ['../../../src/caching/caching.constants', '../../../src/caching/engine/redis-l2'],
-    why: "exposes the cache's Redis clients and L2 so the invalidation spec can watch their commands",
+    specifiers: [
+      '../../../src/caching/caching.constants',
+      '../../../src/caching/engine/redis-l2',
+      '../../../src/caching/engine/cache-engine',
+    ],
+    why: "exposes the cache's Redis clients, L2 and engine (L1 resets, stats) to the caching specs",
   },
   'test/fixtures/caching/redis-keys.ts': {
     specifiers: ['../../../src/caching/engine/cache-entry'],

@@ -15,8 +15,8 @@ import {
 import { cacheKeyspace } from './engine/keyspace';
 import { cachingConfig } from './caching.config';
 import { registerConditionalGet } from './http/conditional-get';
+import { CachePolicy } from './http/cache-policy';
 import { discoverFastRoutes, registerFastPath } from './http/fast-path';
-import { ResponseCacheService } from './response-cache.service';
 
 /**
  * Connects the cache at boot (without waiting for Redis: the app boots and the cache reports
@@ -33,7 +33,7 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(CACHE_REDIS_CLIENTS) private readonly clients: Redis[],
     @Inject(CACHE_LOOKUP_READER) private readonly reader: LookupReaderConnection,
     @Inject(redisConfig.KEY) private readonly redis: ConfigType<typeof redisConfig>,
-    private readonly cache: ResponseCacheService,
+    private readonly policy: CachePolicy,
     private readonly adapterHost: HttpAdapterHost,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -54,8 +54,8 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     if (fastify) {
       registerConditionalGet(fastify);
       if (this.config.fastPath && this.config.enabled) {
-        const routes = discoverFastRoutes(this.discovery, this.scanner, this.reflector, this.cache);
-        registerFastPath(fastify, routes, this.engine, this.cache);
+        const routes = discoverFastRoutes(this.discovery, this.scanner, this.reflector, this.policy);
+        registerFastPath(fastify, routes, this.engine);
       }
     }
   }

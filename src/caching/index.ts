@@ -4,6 +4,7 @@ export type { CacheInfo } from './response-cache.service';
 export { CacheResponse } from './decorators/cache-response.decorator';
 export { InvalidateCache } from './decorators/invalidate-cache.decorator';
 export { HttpCacheInterceptor } from './http/http-cache.interceptor';
+export { CachePolicy } from './http/cache-policy';
 export { CacheInvalidationInterceptor } from './http/cache-invalidation.interceptor';
 export type { BuiltKey, KeyInputs } from './http/cache-key.builder';
 export type {
