@@ -54,7 +54,12 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     if (fastify) {
       registerConditionalGet(fastify);
       if (this.config.fastPath && this.config.enabled) {
-        const routes = discoverFastRoutes(this.discovery, this.scanner, this.reflector, this.policy);
+        const routes = discoverFastRoutes(
+          this.discovery,
+          this.scanner,
+          this.reflector,
+          this.policy,
+        );
         registerFastPath(fastify, routes, this.engine);
       }
     }
