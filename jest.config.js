@@ -18,11 +18,14 @@ const TIMED_SUITES = [
   '<rootDir>/test/e2e/faults/**/*.e2e-spec.ts',
   '<rootDir>/test/e2e/caching/invalidation.e2e-spec.ts',
   '<rootDir>/test/e2e/caching/redis-outage.e2e-spec.ts',
+  // p99 of 1,000 timeouts within 5 ms of the deadline: failed once with helpers and CI on 2 cores.
+  '<rootDir>/src/resilience/engine/deadline.spec.ts',
 ];
 const TIMED_SUITES_IGNORED = [
   '<rootDir>/test/e2e/faults/',
   '<rootDir>/test/e2e/caching/invalidation\\.',
   '<rootDir>/test/e2e/caching/redis-outage\\.',
+  '<rootDir>/src/resilience/engine/deadline\\.spec',
 ];
 
 /** @type {import('jest').Config} */
@@ -39,6 +42,7 @@ module.exports = {
         '<rootDir>/scripts/**/*.spec.ts',
         '<rootDir>/bench/**/*.spec.ts',
       ],
+      testPathIgnorePatterns: ['/node_modules/', ...TIMED_SUITES_IGNORED],
       transform: { '^.+\\.ts$': tsJest, ...esmTransform },
       transformIgnorePatterns,
       setupFiles: ['<rootDir>/test/setup/env.ts'],

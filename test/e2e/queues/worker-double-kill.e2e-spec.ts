@@ -35,9 +35,11 @@ async function killRun(
     45000,
     `run ${run} of the job to start`,
   );
-  const holder = workers.find(
-    (worker) => isAlive(worker) && worker.output().includes(`run ${id}\n`),
-  );
+  // The run counts itself in Redis before it prints; its line reaches us through a pipe.
+  const holderOf = () =>
+    workers.find((worker) => isAlive(worker) && worker.output().includes(`run ${id}\n`));
+  await waitUntil(() => Promise.resolve(holderOf() !== undefined), 5000, `run ${run} to print`);
+  const holder = holderOf();
   expect(holder).toBeDefined();
   // Killed mid-run: the run sleeps 3 s and has just started.
   await new Promise((resolve) => setTimeout(resolve, 300));
