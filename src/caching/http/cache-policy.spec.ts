@@ -80,4 +80,50 @@ describe(CachePolicy.name, () => {
     expect(globex?.key).toMatch(/:globex$/);
     expect(globex?.key.replace(/:globex$/, '')).toBe(acme?.key.replace(/:acme$/, ''));
   });
+
+  describe('defaultKey', () => {
+    const userRoute = (scope: 'user' | 'public', explicit = true): CachedRoute => {
+      const options = policy.resolve(explicit ? { scope, queryParams: ['page'] } : {});
+      return { ...route, options, memo: undefined };
+    };
+    const withUser = (request: FastifyRequest, id?: string) =>
+      Object.assign(request, { user: id === undefined ? undefined : { id, role: 'user' } });
+
+    it('should remember a user-scoped key per principal, never sharing it between users', () => {
+      const mine = userRoute('user');
+      const alice = policy.defaultKey(withUser(requestOf('/list?page=1'), 'alice'), mine);
+      const again = policy.defaultKey(withUser(requestOf('/list?page=1'), 'alice'), mine);
+      const bob = policy.defaultKey(withUser(requestOf('/list?page=1'), 'bob'), mine);
+
+      expect(again).toBe(alice);
+      expect(alice?.key).toMatch(/:u:alice:/);
+      expect(bob?.key).toMatch(/:u:bob:/);
+      expect(alice?.tags).toContain('user:alice');
+      expect(policy.defaultKey(withUser(requestOf('/list?page=1')), mine)).toBeUndefined();
+    });
+
+    it('should give credentials the shared key only on an explicitly public route', () => {
+      const explicit = userRoute('public');
+      const implicit = userRoute('public', false);
+      const anonymous = policy.defaultKey(requestOf('/list?page=1'), explicit);
+      const bearer = { authorization: 'Bearer x' };
+
+      expect(policy.defaultKey(requestOf('/list?page=1', bearer), explicit)).toBe(anonymous);
+      expect(policy.defaultKey(requestOf('/list?page=1', bearer), implicit)).toBeUndefined();
+      expect(
+        policy.defaultKey(requestOf('/list?page=1', { cookie: 'a=b' }), implicit),
+      ).toBeUndefined();
+      expect(policy.defaultKey(requestOf('/list'), implicit)?.key).toMatch(/:pub:/);
+    });
+
+    it('should bypass writes, undeclared params and a disabled route', () => {
+      const explicit = userRoute('public');
+      const post = Object.assign(requestOf('/list'), { method: 'POST' });
+      const disabled = { ...explicit, options: { ...explicit.options, enabled: false } };
+
+      expect(policy.defaultKey(post, explicit)).toBeUndefined();
+      expect(policy.defaultKey(requestOf('/list?junk=1'), explicit)).toBeUndefined();
+      expect(policy.defaultKey(requestOf('/list'), disabled)).toBeUndefined();
+    });
+  });
 });

@@ -144,16 +144,42 @@ export class CachePolicy {
 
   /**
    * The key of a request without credentials on such a route: the interceptor's hooks when the app's
-   * subclass overrides them, else the default key, remembered by URL (a hit costs no hashing).
+   * subclass overrides them, else the default key.
    */
   earlyKey(request: FastifyRequest, reply: FastifyReply, route: CachedRoute): BuiltKey | undefined {
     if (this.hooks?.customHooks) {
       const context = new ExecutionContextHost([request, reply], route.controller, route.handler);
       return this.hooks.lookupKey(context, route.options);
     }
+    return this.defaultKey(request, route);
+  }
+
+  /**
+   * The default rule ({@link isCacheable}) and key in one, remembered per route by URL, vary
+   * header values and (user scope) principal: a hit, with credentials or without, costs a map
+   * lookup instead of the canonical JSON and the SHA-256.
+   */
+  defaultKey(request: FastifyRequest, route: CachedRoute): BuiltKey | undefined {
     const { options, allowedQuery } = route;
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !options.enabled) {
+      return undefined;
+    }
+    const userId = request.user?.id;
+    if (options.scope === 'user') {
+      if (userId === undefined) {
+        return undefined;
+      }
+    } else if (
+      !options.scopeExplicit &&
+      (userId !== undefined ||
+        request.headers.authorization !== undefined ||
+        request.headers.cookie !== undefined)
+    ) {
+      return undefined;
+    }
     const memo = (route.memo ??= new KeyMemo(options.varyHeaders.map((h) => h.toLowerCase())));
-    const memoKey = memo.of(request.url, request.headers);
+    const urlKey = memo.of(request.url, request.headers);
+    const memoKey = options.scope === 'user' ? `${userId}\n${urlKey}` : urlKey;
     let built = memo.get(memoKey);
     if (!built) {
       if (
@@ -162,7 +188,7 @@ export class CachePolicy {
       ) {
         return undefined;
       }
-      built = this.key(keyInputsOf(request), options, allowedQuery);
+      built = this.key(keyInputsOf(request, userId), options, allowedQuery);
       memo.set(memoKey, built);
     }
     return built;

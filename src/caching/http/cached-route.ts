@@ -14,7 +14,7 @@ export interface CachedRoute {
   status: number;
   handler: Handler;
   controller: Type;
-  /** Default keys of recent URLs without credentials (fast path only). */
+  /** Default keys of recent URLs (and principals, for user scope), both paths. */
   memo?: KeyMemo;
 }
 

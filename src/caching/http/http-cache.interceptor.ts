@@ -37,7 +37,11 @@ export class HttpCacheInterceptor implements NestInterceptor, CacheHooks {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const route = this.policy.route(context.getHandler() as Handler, context.getClass());
-    const built = route && this.lookupKey(context, route.options);
+    const built =
+      route &&
+      (this.customHooks
+        ? this.lookupKey(context, route.options)
+        : this.policy.defaultKey(context.switchToHttp().getRequest<FastifyRequest>(), route));
     if (!route || !built) {
       this.store.countBypass();
       this.markOutcome(context, 'BYPASS');

@@ -4,10 +4,10 @@ import type { BuiltKey } from './cache-key.builder';
 export const KEY_MEMO_SIZE = 1000;
 
 /**
- * The built key of each recently seen URL of a fast route. For a public entry the default key is a
- * pure function of the URL (route template, path and query params) and of the vary headers, so a
- * hit skips the canonical JSON and the SHA-256 (under load, building the key cost as much as the
- * rest of an L1 hit). Only URLs that make a key are remembered (junk params never do), and the map
+ * The built key of each recently seen URL of a cached route. The default key is a pure function of
+ * the URL (route template, path and query params), the vary headers and, for user scope, the
+ * principal, so a hit skips the canonical JSON and the SHA-256 (under load, building the key cost
+ * as much as the rest of an L1 hit). Only URLs that make a key are remembered (junk params never do), and the map
  * starts over when full: a scan of distinct URLs costs the key build it would cost anyway.
  */
 export class KeyMemo {
