@@ -1,14 +1,8 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.constants';
-import { Role } from './principal';
+import { authorize } from './authorize';
+import { routeAccess } from './route-access';
 import { TokenService } from './token.service';
 
 /**
@@ -27,26 +21,11 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const targets = [context.getHandler(), context.getClass()];
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) {
-        throw new UnauthorizedException('Authorization header must be "Bearer <token>"');
-      }
-      request.user = this.tokens.verify(match[1]);
-    }
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets);
-    if (!request.user) {
-      if (isPublic && !roles) {
-        return true;
-      }
-      throw new UnauthorizedException('A bearer token is required');
-    }
-    if (roles && !roles.includes(request.user.role)) {
-      throw new ForbiddenException(`Requires role: ${roles.join(' or ')}`);
-    }
+    authorize(
+      this.tokens,
+      request,
+      routeAccess(this.reflector, context.getHandler() as never, context.getClass() as never),
+    );
     return true;
   }
 }

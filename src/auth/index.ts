@@ -5,4 +5,5 @@ export { ROLES } from './principal';
 export type { Principal, Role } from './principal';
 export { authConfig, AuthEnv } from './auth.config';
 export { routeAccess } from './route-access';
+export { authorize } from './authorize';
 export type { RouteAccess } from './route-access';

@@ -84,8 +84,9 @@ export class CachingEnv {
   CACHING__X_CACHE_HEADER = true;
 
   /**
-   * Answer fresh hits of public cached routes (requests without credentials) in a Fastify hook,
-   * before Nest's guards and interceptors run; same entries and headers, less CPU per hit.
+   * Answer fresh hits of cached GET routes in a Fastify hook, before Nest's guards and interceptors
+   * run (without credentials on explicitly public routes; with a bearer token the auth rule
+   * accepts); same entries and headers, less CPU per hit.
    */
   @EnvBoolean()
   CACHING__FAST_PATH = true;

@@ -1,8 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
+import {
+  DiscoveryService,
+  HttpAdapterHost,
+  MetadataScanner,
+  ModuleRef,
+  Reflector,
+} from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import type Redis from 'ioredis';
+import { TokenService } from '../auth';
 import { redisConfig } from '../config';
 import { CACHE_ENGINE, CACHE_LOOKUP_READER, CACHE_REDIS_CLIENTS } from './caching.constants';
 import { CacheEngine } from './engine/cache-engine';
@@ -39,7 +46,17 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     @Inject(cachingConfig.KEY) private readonly config: ConfigType<typeof cachingConfig>,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  /** The app's token service, wherever AuthModule sits; none in apps without it (scenario apps). */
+  private tokens(): TokenService | undefined {
+    try {
+      return this.moduleRef.get(TokenService, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
 
   async onModuleInit(): Promise<void> {
     // Connect before serving (bounded: the app still boots, degraded, when Redis is down), so the
@@ -60,7 +77,7 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
           this.reflector,
           this.policy,
         );
-        registerFastPath(fastify, routes, this.engine);
+        registerFastPath(fastify, routes, this.engine, this.tokens());
       }
     }
   }

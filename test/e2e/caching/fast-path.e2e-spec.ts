@@ -46,11 +46,43 @@ describe('Cache fast path (e2e, full app)', () => {
     expect(hit.headers['x-request-id']).toBeDefined();
   });
 
-  it('should leave requests with credentials, undeclared params or misses to the interceptor', async () => {
-    await request(t.server).get('/templates').expect(200);
+  it('should answer hits with a valid bearer token before the Nest pipeline too, per principal on user-scoped routes', async () => {
+    const alice = t.auth();
+    const bob = t.auth();
+    const missA = await request(t.server).get('/user/profile').set(alice).expect(200);
     intercept.mockClear();
 
-    await request(t.server).get('/templates').set(t.auth()).expect(200);
+    const hitA = await request(t.server).get('/user/profile').set(alice).expect(200);
+    expect(intercept).not.toHaveBeenCalled();
+    expect(hitA.headers['x-cache']).toBe('HIT');
+    expect(hitA.text).toBe(missA.text);
+
+    const missB = await request(t.server).get('/user/profile').set(bob).expect(200);
+    expect(intercept).toHaveBeenCalledTimes(1);
+    expect(missB.headers['x-cache']).toBe('MISS');
+    expect(missB.text).toContain(bob.userId);
+    expect(missB.text).not.toContain(alice.userId);
+
+    // An explicitly public entry is shared: a caller with a token gets it from the fast path.
+    await request(t.server).get('/templates').expect(200);
+    intercept.mockClear();
+    const shared = await request(t.server).get('/templates').set(alice).expect(200);
+    expect(shared.headers['x-cache']).toBe('HIT');
+    expect(intercept).not.toHaveBeenCalled();
+  });
+
+  it('should leave tokens the guard refuses, cookies, undeclared params and misses to Nest', async () => {
+    await request(t.server).get('/templates').expect(200);
+    await request(t.server).get('/user/profile').set(t.auth()).expect(200);
+    intercept.mockClear();
+
+    // The guard answers: the fast path never serves a request it would refuse.
+    await request(t.server).get('/templates').set('Authorization', 'Bearer not-a-jwt').expect(401);
+    await request(t.server).get('/templates').set('Authorization', 'Basic abc').expect(401);
+    await request(t.server).get('/user/profile').expect(401);
+    expect(intercept).not.toHaveBeenCalled();
+
+    await request(t.server).get('/templates').set('Cookie', 'session=1').expect(200);
     // An undeclared param reaches Nest, where the list's query pipe answers 400.
     await request(t.server).get('/templates?junk=1').expect(400);
     await request(t.server).get('/agents/00000000-0000-4000-8000-000000000000').expect(404);
