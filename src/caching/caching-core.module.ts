@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { redisConfig } from '../config';
+import { RedisOutage, RedisOutageModule } from '../redis';
 import { cachingConfig } from './caching.config';
 import { CACHE_ENGINE, CACHE_LOOKUP_READER, CACHE_REDIS_CLIENTS } from './caching.constants';
 import { Breaker } from './engine/breaker';
@@ -18,6 +19,7 @@ import { RedisL2 } from './engine/redis-l2';
 
 /** @internal the engine and its Redis connections, shared by the HTTP layer and CACHE_MANAGER. */
 @Module({
+  imports: [RedisOutageModule],
   providers: [
     {
       provide: CACHE_REDIS_CLIENTS,
@@ -41,12 +43,19 @@ import { RedisL2 } from './engine/redis-l2';
     { provide: CacheStats, useFactory: () => new CacheStats() },
     {
       provide: RedisL2,
-      inject: [cachingConfig.KEY, CACHE_REDIS_CLIENTS, CacheStats, CACHE_LOOKUP_READER],
+      inject: [
+        cachingConfig.KEY,
+        CACHE_REDIS_CLIENTS,
+        CacheStats,
+        CACHE_LOOKUP_READER,
+        RedisOutage,
+      ],
       useFactory: (
         config: ConfigType<typeof cachingConfig>,
         clients: Redis[],
         stats: CacheStats,
         reader: LookupReaderConnection,
+        outage: RedisOutage,
       ) =>
         new RedisL2(
           clients,
@@ -54,6 +63,7 @@ import { RedisL2 } from './engine/redis-l2';
           new Breaker(config.breakerThreshold, config.breakerResetMs),
           stats,
           reader,
+          outage,
         ),
     },
     {

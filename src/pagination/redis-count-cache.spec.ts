@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { RedisOutage } from '../redis';
 import {
   COUNT_CACHE_RETRY_AFTER_MS,
   CountCacheUnavailableError,
@@ -50,6 +51,35 @@ describe(RedisCountCache.name, () => {
     get.mockResolvedValueOnce('42');
     await expect(cache.get('agents:0:x')).resolves.toBe(42);
     expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('should skip Redis at once when another user reported it failing, and clear the hint once its PING succeeds', async () => {
+    const outage = new RedisOutage();
+    const redis = { get, ping, set: jest.fn(), incr: jest.fn() } as unknown as Redis;
+    const shared = new RedisCountCache(redis, { keyPrefix: 'p' } as never, outage);
+    outage.report(); // e.g. the response cache's lookup timed out
+
+    await expect(shared.get('agents:0:x')).rejects.toBeInstanceOf(CountCacheUnavailableError);
+    expect(get).not.toHaveBeenCalled();
+
+    jest.setSystemTime(COUNT_CACHE_RETRY_AFTER_MS);
+    ping.mockResolvedValueOnce('PONG');
+    await expect(shared.get('agents:0:x')).rejects.toBeInstanceOf(CountCacheUnavailableError);
+    await Promise.resolve().then(() => undefined);
+    expect(outage.suspected).toBe(false);
+    get.mockResolvedValueOnce('7');
+    await expect(shared.get('agents:0:x')).resolves.toBe(7);
+  });
+
+  it('should report its own failures to the shared hint', async () => {
+    const outage = new RedisOutage();
+    const redis = { get, ping, set: jest.fn(), incr: jest.fn() } as unknown as Redis;
+    get.mockRejectedValueOnce(new Error('Command timed out'));
+
+    await expect(
+      new RedisCountCache(redis, { keyPrefix: 'p' } as never, outage).get('x'),
+    ).rejects.toBeInstanceOf(CountCacheUnavailableError);
+    expect(outage.suspected).toBe(true);
   });
 
   it('should read a missing generation as 0 and a missing count as undefined', async () => {

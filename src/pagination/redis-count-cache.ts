@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { redisConfig } from '../config';
-import { InjectRedis } from '../redis';
+import { InjectRedis, RedisOutage } from '../redis';
 import { CountCache } from './count-cache';
 
 /**
@@ -36,6 +36,8 @@ export class RedisCountCache implements CountCache {
   constructor(
     @InjectRedis() private readonly redis: Redis,
     @Inject(redisConfig.KEY) config: ConfigType<typeof redisConfig>,
+    // Skips Redis as soon as another user of it (the response cache) saw it fail.
+    @Optional() private readonly outage?: RedisOutage,
   ) {
     this.prefix = `${config.keyPrefix}:count`;
   }
@@ -59,6 +61,10 @@ export class RedisCountCache implements CountCache {
   }
 
   private async call<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
+    if (!this.failing && this.outage?.suspected) {
+      this.failing = true;
+      this.failedAt = Date.now();
+    }
     if (this.failing) {
       this.probeWhenDue();
       throw new CountCacheUnavailableError('count cache skipped after a recent Redis failure');
@@ -68,6 +74,7 @@ export class RedisCountCache implements CountCache {
     } catch (error) {
       this.failing = true;
       this.failedAt = Date.now();
+      this.outage?.report();
       throw new CountCacheUnavailableError(`count cache Redis failed: ${(error as Error).message}`);
     }
   }
@@ -82,6 +89,7 @@ export class RedisCountCache implements CountCache {
       () => {
         this.failing = false;
         this.probing = false;
+        this.outage?.recovered();
       },
       () => {
         this.failedAt = Date.now();

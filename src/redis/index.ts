@@ -2,6 +2,7 @@ export { RedisModule } from './redis.module';
 export { InjectRedis } from './redis.decorator';
 export { REDIS_CLIENT } from './redis.constants';
 export { RedisHealthIndicator } from './redis.health';
+export { RedisOutage, RedisOutageModule } from './redis-outage';
 export {
   closeRedisClients,
   createRedisClient,

@@ -10,6 +10,7 @@ import { REDIS_CLIENT } from './redis.constants';
 import { InjectRedis } from './redis.decorator';
 import { RedisHealthIndicator } from './redis.health';
 import { RedisMonitoring } from './redis.monitoring';
+import { RedisOutageModule } from './redis-outage';
 
 /**
  * One shared ioredis `command` client for app-level use (`@InjectRedis()`: count cache, health),
@@ -19,7 +20,7 @@ import { RedisMonitoring } from './redis.monitoring';
  * Its readiness check is registered with monitoring ({@link RedisMonitoring}).
  */
 @Module({
-  imports: [MonitoringCoreModule, TerminusModule],
+  imports: [MonitoringCoreModule, TerminusModule, RedisOutageModule],
   providers: [
     {
       provide: REDIS_CLIENT,

@@ -4,6 +4,12 @@ import { CacheStats } from './cache-stats';
 import { Deadlines } from './deadlines';
 import { L2Unavailable } from './l2-unavailable.error';
 
+/** The app's shared Redis failure hint (`RedisOutage`): the cache reports what it sees. */
+export interface OutageSignal {
+  report(): void;
+  recovered(): void;
+}
+
 /**
  * How the cache calls Redis: every call is bounded by the timeout and guarded by the breaker, so a
  * dead or paused Redis costs a request at most one timeout, and nothing once the breaker is open.
@@ -20,6 +26,7 @@ export abstract class GuardedRedis {
     private readonly timeoutMs: number,
     readonly breaker: Breaker,
     private readonly stats: CacheStats,
+    private readonly outage?: OutageSignal,
   ) {
     this.deadlines = new Deadlines(Math.max(1, Math.min(10, Math.floor(timeoutMs / 5))));
   }
@@ -63,6 +70,7 @@ export abstract class GuardedRedis {
       const fail = (error: L2Unavailable, timeout: boolean): void => {
         settled = true;
         this.breaker.failure();
+        this.outage?.report();
         if (timeout) {
           this.stats.redisTimeouts++;
         } else {
@@ -81,6 +89,7 @@ export abstract class GuardedRedis {
             settled = true;
             cancel();
             this.breaker.success();
+            this.outage?.recovered();
             resolve(result);
           }
         },

@@ -30,6 +30,26 @@ describe(RedisL2.name, () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it('should report a timeout to the shared outage hint and clear it on the next success', async () => {
+    const outage = { report: jest.fn(), recovered: jest.fn() };
+    const client = fakeClient('ready');
+    (client.mgetBuffer as jest.Mock).mockReturnValueOnce(new Promise(() => undefined));
+    const sut = new RedisL2(
+      [client],
+      20,
+      new Breaker(3, 1000),
+      new CacheStats(),
+      undefined,
+      outage,
+    );
+
+    await expect(sut.lookup('k', [])).rejects.toThrow(/timed out/);
+    expect(outage.report).toHaveBeenCalledTimes(1);
+    expect(outage.recovered).not.toHaveBeenCalled();
+    await expect(sut.lookup('k', [])).resolves.toEqual({ raw: Buffer.from('v'), versions: [] });
+    expect(outage.recovered).toHaveBeenCalledTimes(1);
+  });
+
   it('should count a call that cannot be sent as a Redis error, not a timeout', async () => {
     const stats = new CacheStats();
     const sut = new RedisL2([fakeClient('connecting')], 50, new Breaker(3, 1000), stats);

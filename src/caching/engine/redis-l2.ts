@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { Breaker } from './breaker';
+import type { OutageSignal } from './guarded-redis';
 import { CacheStats } from './cache-stats';
 import { GuardedRedis } from './guarded-redis';
 
@@ -38,8 +39,9 @@ export class RedisL2 extends GuardedRedis {
     breaker: Breaker,
     stats: CacheStats,
     private readonly reader?: LookupReader,
+    outage?: OutageSignal,
   ) {
-    super(clients, timeoutMs, breaker, stats);
+    super(clients, timeoutMs, breaker, stats, outage);
   }
 
   /**
