@@ -15,13 +15,10 @@ const REDACTED = [
 ];
 
 /**
- * Bytes of log lines held while stdout is slow; past it lines are dropped (counted in
- * `droppedLogLines`), never blocking the event loop nor growing the heap without bound.
+ * Bytes of log lines held while stdout is slow; past it new lines are dropped, never blocking the
+ * event loop nor growing the heap without bound.
  */
 const MAX_BUFFERED_LOG_BYTES = 16 * 1024 * 1024;
-
-/** Lines dropped because stdout did not keep up (see {@link MAX_BUFFERED_LOG_BYTES}). */
-export let droppedLogLines = 0;
 
 /**
  * The process's pino logger: JSON lines to stdout through an asynchronous destination (a
@@ -33,9 +30,6 @@ export function createRootLogger(level: string): pino.Logger {
     dest: 1,
     sync: false,
     maxLength: MAX_BUFFERED_LOG_BYTES,
-  });
-  destination.on('drop', () => {
-    droppedLogLines += 1;
   });
   return pino({ level, redact: { paths: REDACTED, censor: '[redacted]' } }, destination);
 }
