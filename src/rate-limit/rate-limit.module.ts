@@ -8,6 +8,7 @@ import { createRedisClient, RedisErrorLog } from '../redis';
 import { rateLimitConfig } from './rate-limit.config';
 import { RATE_LIMIT_REDIS } from './rate-limit.constants';
 import { RateLimitLifecycle } from './rate-limit.lifecycle';
+import { RateLimitMonitoring } from './rate-limit.monitoring';
 
 /**
  * Rate limiting for every HTTP route: per user (bearer token) or per client IP, fixed windows
@@ -33,6 +34,7 @@ import { RateLimitLifecycle } from './rate-limit.lifecycle';
         ),
     },
     RateLimitLifecycle,
+    RateLimitMonitoring,
   ],
 })
 export class RateLimitModule {}
