@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -12,6 +12,9 @@ export interface RequestLogFields {
   url: string;
   remoteAddress: string | undefined;
 }
+
+/** The process's pino root logger (see LoggingModule). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /** Paths with no access line: probes, polled every few seconds. */
 const QUIET_PREFIX = '/health';
@@ -57,33 +60,39 @@ class RequestLogStore {
  */
 @Injectable()
 export class AccessLog implements OnModuleInit {
-  /** Set by LoggingModule's factory before the app boots. */
-  static root: Logger | undefined;
-
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(ROOT_LOGGER) private readonly root: Logger,
+  ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    if (fastify && AccessLog.root) {
-      install(fastify, AccessLog.root);
+    if (fastify) {
+      install(fastify, this.root);
     }
   }
 }
 
 function install(fastify: FastifyInstance, root: Logger): void {
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    // The rest of the request runs inside: hooks, body parsing (a late body included, see
-    // test/e2e/logging/request-context.e2e-spec.ts), guards, handler.
-    storage.run(new RequestLogStore(root, request), done);
-  });
+  if (root.isLevelEnabled('fatal')) {
+    // Not `silent`. The rest of the request runs inside: hooks, body parsing (a late body
+    // included, see test/e2e/logging/request-context.e2e-spec.ts), guards, handler.
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      storage.run(new RequestLogStore(root, request), done);
+    });
+  }
+  // The level is fixed at boot: with access lines off, no line object is built per request.
+  const completed = root.isLevelEnabled('info');
+  const errored = root.isLevelEnabled('error');
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!request.url.startsWith(QUIET_PREFIX)) {
+    const failed = reply.statusCode >= 500;
+    if ((failed ? errored : completed) && !request.url.startsWith(QUIET_PREFIX)) {
       const line = {
         req: fieldsOf(request),
         res: { statusCode: reply.statusCode },
         responseTime: Math.round(reply.elapsedTime),
       };
-      if (reply.statusCode >= 500) {
+      if (failed) {
         root.error(line, 'request errored');
       } else {
         root.info(line, 'request completed');

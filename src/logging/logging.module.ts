@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { Logger, PARAMS_PROVIDER_TOKEN, Params, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import { appConfig } from '../config';
-import { AccessLog } from './access-log';
+import { AccessLog, ROOT_LOGGER } from './access-log';
 
 /** Paths never written to logs: credentials and session cookies. */
 const REDACTED = [
@@ -45,13 +45,14 @@ export function createRootLogger(level: string): pino.Logger {
 @Module({
   providers: [
     {
-      provide: PARAMS_PROVIDER_TOKEN,
+      provide: ROOT_LOGGER,
       inject: [appConfig.KEY],
-      useFactory: (app: ConfigType<typeof appConfig>): Params => {
-        const root = createRootLogger(app.logLevel);
-        AccessLog.root = root;
-        return { pinoHttp: { logger: root } };
-      },
+      useFactory: (app: ConfigType<typeof appConfig>) => createRootLogger(app.logLevel),
+    },
+    {
+      provide: PARAMS_PROVIDER_TOKEN,
+      inject: [ROOT_LOGGER],
+      useFactory: (root: pino.Logger): Params => ({ pinoHttp: { logger: root } }),
     },
     Logger,
     PinoLogger,
