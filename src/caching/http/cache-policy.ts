@@ -107,23 +107,11 @@ export class CachePolicy {
     options: RouteCacheOptions,
     allowedQuery: ReadonlySet<string>,
   ): boolean {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || !options.enabled) {
-      return false;
-    }
-    if (
-      options.strategy === 'cache_none' ||
-      this.hasUnknownParams(request, options, allowedQuery)
-    ) {
-      return false;
-    }
-    if (options.scope === 'user') {
-      return request.user !== undefined;
-    }
-    const hasCredentials =
-      request.user !== undefined ||
-      request.headers.authorization !== undefined ||
-      request.headers.cookie !== undefined;
-    return !hasCredentials || options.scopeExplicit;
+    return (
+      this.admits(request, options) &&
+      options.strategy !== 'cache_none' &&
+      !this.hasUnknownParams(request, options, allowedQuery)
+    );
   }
 
   /**
@@ -161,22 +149,10 @@ export class CachePolicy {
    */
   defaultKey(request: FastifyRequest, route: CachedRoute): BuiltKey | undefined {
     const { options, allowedQuery } = route;
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || !options.enabled) {
+    if (!this.admits(request, options)) {
       return undefined;
     }
     const userId = request.user?.id;
-    if (options.scope === 'user') {
-      if (userId === undefined) {
-        return undefined;
-      }
-    } else if (
-      !options.scopeExplicit &&
-      (userId !== undefined ||
-        request.headers.authorization !== undefined ||
-        request.headers.cookie !== undefined)
-    ) {
-      return undefined;
-    }
     const memo = (route.memo ??= new KeyMemo(options.varyHeaders.map((h) => h.toLowerCase())));
     const urlKey = memo.of(request.url, request.headers);
     const memoKey = options.scope === 'user' ? `${userId}\n${urlKey}` : urlKey;
@@ -192,6 +168,24 @@ export class CachePolicy {
       memo.set(memoKey, built);
     }
     return built;
+  }
+
+  /**
+   * The part of the rule that needs no parsing: GET/HEAD, caching enabled, a principal for user
+   * scope, and no credentials on a shared entry unless the route said `scope: 'public'`.
+   */
+  private admits(request: FastifyRequest, options: RouteCacheOptions): boolean {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !options.enabled) {
+      return false;
+    }
+    if (options.scope === 'user') {
+      return request.user !== undefined;
+    }
+    const hasCredentials =
+      request.user !== undefined ||
+      request.headers.authorization !== undefined ||
+      request.headers.cookie !== undefined;
+    return !hasCredentials || options.scopeExplicit;
   }
 
   private hasUnknownParams(
