@@ -78,7 +78,7 @@ export async function createApp(
   }
   applyHttpTimeouts(app.getHttpServer(), config);
 
-  await registerSecurityHeaders(app, config, [DOCS_PATH, BOARD_PATH]);
+  registerSecurityHeaders(app, config, [DOCS_PATH, BOARD_PATH]);
   enableCors(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();
