@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import { hostname } from 'node:os';
+import pino, { type Logger } from 'pino';
 // nestjs-pino keeps the per-request logger in this store; its PinoLogger reads it on each call.
 import { storage } from 'nestjs-pino/storage';
 
@@ -73,6 +74,37 @@ export class AccessLog implements OnModuleInit {
   }
 }
 
+/** What {@link accessLine} needs to know about a finished request. */
+export interface AccessLineFields {
+  id: string;
+  method: string;
+  url: string;
+  remoteAddress: string | undefined;
+  statusCode: number;
+  /** Milliseconds, rounded. */
+  responseTime: number;
+}
+
+const PID = process.pid;
+const HOSTNAME = JSON.stringify(hostname());
+const COMPLETED = 'request completed';
+const ERRORED = 'request errored';
+
+/**
+ * The access line of one request, byte for byte what `root.info(line, 'request completed')` (or
+ * `root.error(..., 'request errored')` for a 5xx) writes with pino's default base and timestamp,
+ * built as one template string: no line object, no redaction pass (it carries no header), no
+ * serializer walk. `access-log.spec.ts` compares it with pino's own output.
+ */
+export function accessLine(fields: AccessLineFields, time: number): string {
+  const failed = fields.statusCode >= 500;
+  const address =
+    fields.remoteAddress === undefined
+      ? ''
+      : `,"remoteAddress":${JSON.stringify(fields.remoteAddress)}`;
+  return `{"level":${failed ? 50 : 30},"time":${time},"pid":${PID},"hostname":${HOSTNAME},"req":{"id":${JSON.stringify(fields.id)},"method":${JSON.stringify(fields.method)},"url":${JSON.stringify(fields.url)}${address}},"res":{"statusCode":${fields.statusCode}},"responseTime":${fields.responseTime},"msg":"${failed ? ERRORED : COMPLETED}"}\n`;
+}
+
 function install(fastify: FastifyInstance, root: Logger): void {
   if (root.isLevelEnabled('fatal')) {
     // Not `silent`. The rest of the request runs inside: hooks, body parsing (a late body
@@ -81,22 +113,32 @@ function install(fastify: FastifyInstance, root: Logger): void {
       storage.run(new RequestLogStore(root, request), done);
     });
   }
-  // The level is fixed at boot: with access lines off, no line object is built per request.
+  // The level is fixed at boot: with access lines off, nothing is built per request.
   const completed = root.isLevelEnabled('info');
   const errored = root.isLevelEnabled('error');
+  if (!completed && !errored) {
+    return;
+  }
+  // The root's own destination (see createRootLogger): the lines share its buffer and order.
+  const stream = (root as unknown as Record<symbol, { write(line: string): unknown }>)[
+    pino.symbols.streamSym
+  ];
   fastify.addHook('onResponse', (request, reply, done) => {
-    const failed = reply.statusCode >= 500;
-    if ((failed ? errored : completed) && !request.url.startsWith(QUIET_PREFIX)) {
-      const line = {
-        req: fieldsOf(request),
-        res: { statusCode: reply.statusCode },
-        responseTime: Math.round(reply.elapsedTime),
-      };
-      if (failed) {
-        root.error(line, 'request errored');
-      } else {
-        root.info(line, 'request completed');
-      }
+    const { statusCode } = reply;
+    if ((statusCode >= 500 ? errored : completed) && !request.url.startsWith(QUIET_PREFIX)) {
+      stream.write(
+        accessLine(
+          {
+            id: request.id,
+            method: request.method,
+            url: request.url,
+            remoteAddress: request.socket?.remoteAddress,
+            statusCode,
+            responseTime: Math.round(reply.elapsedTime),
+          },
+          Date.now(),
+        ),
+      );
     }
     done();
   });

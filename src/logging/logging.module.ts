@@ -21,15 +21,25 @@ const REDACTED = [
 const MAX_BUFFERED_LOG_BYTES = 16 * 1024 * 1024;
 
 /**
+ * Lines are written to stdout in batches of this many bytes (or every {@link LOG_FLUSH_MS}): one
+ * `write(2)` per request cost ~25 us of the event loop in thread-pool round trips at 7k req/s.
+ */
+const LOG_BATCH_BYTES = 4096;
+/** The longest a line waits in the batch; pino flushes it synchronously at exit. */
+const LOG_FLUSH_MS = 200;
+
+/**
  * The process's pino logger: JSON lines to stdout through an asynchronous destination (a
- * slow reader of stdout delays lines, not requests), credentials redacted wherever a line
- * carries them.
+ * slow reader of stdout delays lines, not requests) written in batches (at most
+ * {@link LOG_FLUSH_MS} late), credentials redacted wherever a line carries them.
  */
 export function createRootLogger(level: string): pino.Logger {
   const destination = pino.destination({
     dest: 1,
     sync: false,
     maxLength: MAX_BUFFERED_LOG_BYTES,
+    minLength: LOG_BATCH_BYTES,
+    periodicFlush: LOG_FLUSH_MS,
   });
   return pino({ level, redact: { paths: REDACTED, censor: '[redacted]' } }, destination);
 }
