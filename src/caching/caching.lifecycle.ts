@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
   DiscoveryService,
@@ -31,7 +38,9 @@ import { discoverFastRoutes, registerFastPath } from './http/fast-path';
  * connections at shutdown. Its stats, metrics and readiness check: `caching.monitoring.ts`.
  */
 @Injectable()
-export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
+export class CachingLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('Caching');
   private subscriber?: Redis;
 
@@ -70,15 +79,18 @@ export class CachingLifecycle implements OnModuleInit, OnApplicationShutdown {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify) {
       registerConditionalGet(fastify);
-      if (this.config.fastPath && this.config.enabled) {
-        const routes = discoverFastRoutes(
-          this.discovery,
-          this.scanner,
-          this.reflector,
-          this.policy,
-        );
-        registerFastPath(fastify, routes, this.engine, this.tokens());
-      }
+    }
+  }
+
+  /**
+   * The fast path is the last `onRequest` hook: every module's `onModuleInit` has added its own
+   * (rate limiting, the request's log context) by now, and a hit must pass them first.
+   */
+  onApplicationBootstrap(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (fastify && this.config.fastPath && this.config.enabled) {
+      const routes = discoverFastRoutes(this.discovery, this.scanner, this.reflector, this.policy);
+      registerFastPath(fastify, routes, this.engine, this.tokens());
     }
   }
 

@@ -1,8 +1,9 @@
 import { RequestMethod, type Type } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, routeAccess, type RouteAccess, type TokenService } from '../../auth';
+import type { CacheEntry } from '../engine/cache-entry';
 import type { CachePolicy } from './cache-policy';
 import type { CachedRoute } from './cached-route';
 import { markOutcome, writeEntry } from './entry-response';
@@ -83,12 +84,16 @@ export function discoverFastRoutes(
 }
 
 /**
- * A `preHandler` hook that answers fresh hits (L1, then Redis) of fast routes, for requests without
+ * An `onRequest` hook that answers fresh hits (L1, then Redis) of fast routes, for requests without
  * credentials and for bearer tokens that pass the app's auth rule; everything else (misses, stale
  * entries, cookies, a token the guard would refuse, undeclared params, a bypass decided by the
  * interceptor's hooks) goes on to Nest, where the guard answers 401/403 and the interceptor does
  * the full work (single-flight, SWR, grace). The key is the policy's, so the app's interceptor
  * hooks are honoured here too.
+ *
+ * It runs as the last `onRequest` hook (see CachingLifecycle): after the ones that must see every
+ * request (security headers, load shedding, rate limiting, the request's log context), before
+ * Fastify's later stages, which a hit skips. An L1 hit is answered synchronously.
  */
 export function registerFastPath(
   fastify: FastifyInstance,
@@ -99,45 +104,61 @@ export function registerFastPath(
   if (routes.size === 0) {
     return;
   }
-  fastify.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return;
-    }
-    const url = request.routeOptions.url;
-    const fast = url === undefined ? undefined : routes.get(url);
-    if (!fast || request.headers.cookie !== undefined) {
-      return;
-    }
-    if (request.headers.authorization === undefined) {
-      if (!fast.anonymous) {
-        return;
-      }
-    } else if (!tokens || !passes(tokens, request, fast.access)) {
-      return;
-    }
-    const { route } = fast;
-    const built = policy.earlyKey(request, reply, route);
-    if (!built) {
+  const answer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    entry: CacheEntry,
+    outcome: 'HIT' | 'STALE',
+    route: CachedRoute,
+  ) => {
+    markOutcome(reply, outcome, policy.xCacheHeader);
+    void reply.send(writeEntry(request, reply, entry, route.options, store));
+  };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const fast = fastRouteOf(request, routes, tokens);
+    const built = fast && policy.earlyKey(request, reply, fast.route);
+    if (!fast || !built) {
+      done();
       return;
     }
     const { key, tags } = built;
-    let entry = store.peekFresh(key);
-    let outcome: 'HIT' | 'STALE' = 'HIT';
-    if (!entry) {
-      // After a bus reconnect: a copy whose refresh is under way is served stale from here.
-      entry = store.peekRevalidating(key);
-      if (entry) {
-        outcome = 'STALE';
-      } else {
-        entry = await store.peekL2Fresh(key, tags);
-      }
-    }
-    if (!entry) {
+    const local = store.peekFresh(key);
+    if (local) {
+      answer(request, reply, local, 'HIT', fast.route);
       return;
     }
-    markOutcome(reply, outcome, policy.xCacheHeader);
-    return reply.send(writeEntry(request, reply, entry, route.options, store));
+    // After a bus reconnect: a copy whose refresh is under way is served stale from here.
+    const revalidating = store.peekRevalidating(key);
+    if (revalidating) {
+      answer(request, reply, revalidating, 'STALE', fast.route);
+      return;
+    }
+    store.peekL2Fresh(key, tags).then(
+      (remote) => (remote ? answer(request, reply, remote, 'HIT', fast.route) : done()),
+      // Nest's interceptor takes it from here, with its own error handling.
+      () => done(),
+    );
   });
+}
+
+/** The fast route a request may be answered on, if any (credentials checked as the guard would). */
+function fastRouteOf(
+  request: FastifyRequest,
+  routes: Map<string, FastRoute>,
+  tokens: TokenService | undefined,
+): FastRoute | undefined {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return undefined;
+  }
+  const url = request.routeOptions.url;
+  const fast = url === undefined ? undefined : routes.get(url);
+  if (!fast || request.headers.cookie !== undefined) {
+    return undefined;
+  }
+  if (request.headers.authorization === undefined) {
+    return fast.anonymous ? fast : undefined;
+  }
+  return tokens && passes(tokens, request, fast.access) ? fast : undefined;
 }
 
 /** Whether the app's guard would let the request through (sets `request.user` when it does). */
