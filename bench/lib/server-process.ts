@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../../test/helpers/spawn-app';
+import { compiledEntry } from './compiled-entries';
 import { cpuMicrosOf, peakRssBytesOf } from './proc-stats';
 
 const BOOT_TIMEOUT_MS = 90_000;
@@ -74,9 +75,8 @@ function booted(child: ChildProcess, label: string, ready: Promise<number>): Pro
 }
 
 /**
- * Runs `entry` (a `.ts` file, through ts-node transpile-only like every bench server, so the
- * servers compared share the loader's memory and start-up) with `env` over this process's
- * environment. Its stderr is passed through.
+ * Runs `entry` (a `.ts` file, compiled to JavaScript first like every bench server: see
+ * `compileServers`) with `env` over this process's environment. Its stderr is passed through.
  */
 export async function startServerProcess(
   label: string,
@@ -98,14 +98,7 @@ export async function startServerProcess(
     merged.PORT = String(fixedPort);
     merged.HOST = '127.0.0.1';
   }
-  const command = [
-    ...prefix,
-    process.execPath,
-    ...nodeArgs,
-    '-r',
-    'ts-node/register/transpile-only',
-    entry,
-  ];
+  const command = [...prefix, process.execPath, ...nodeArgs, compiledEntry(entry)];
   const child = spawn(command[0], command.slice(1), {
     env: merged,
     stdio: ['ignore', readyPath ? 'ignore' : 'pipe', 'inherit'],

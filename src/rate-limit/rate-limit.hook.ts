@@ -92,7 +92,7 @@ export function writeHeaders(reply: FastifyReply, policy: WindowPolicy, decision
 
 /**
  * Adds the limiter as an `onRequest` hook: it runs before the body is read, before Nest's guards
- * and before the response cache's `preHandler` fast path, so cached public routes are limited too.
+ * and before the response cache's fast path (the last `onRequest` hook), so cached public routes are limited too.
  * A refused request gets 429 in the app's error shape.
  */
 export function registerRateLimitHook(
