@@ -91,6 +91,6 @@ export function peakRssMeasurement(
     baseline: shape.reference,
     baselineValue: mib(reference.peakRssBytes()),
     better: 'lower',
-    notes: `VmHWM of /proc/<pid>/status at the end of the scenario; both processes run through ts-node (transpile-only), so the loader's share is in both. ${shape.notes}`,
+    notes: `VmHWM of /proc/<pid>/status at the end of the scenario; both processes run compiled JavaScript (dist-bench/), no ts-node. ${shape.notes}`,
   };
 }
