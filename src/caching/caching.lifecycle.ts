@@ -84,7 +84,7 @@ export class CachingLifecycle
 
   /**
    * The fast path is the last `onRequest` hook: every module's `onModuleInit` has added its own
-   * (rate limiting, the request's log context) by now, and a hit must pass them first.
+   * (rate limiting among them) by now, and a hit must pass them first.
    */
   onApplicationBootstrap(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();

@@ -107,10 +107,12 @@ export function accessLine(fields: AccessLineFields, time: number): string {
 
 function install(fastify: FastifyInstance, root: Logger): void {
   if (root.isLevelEnabled('fatal')) {
-    // Not `silent`. The rest of the request runs inside: hooks, body parsing (a late body
-    // included, see test/e2e/logging/request-context.e2e-spec.ts), guards, handler.
-    fastify.addHook('onRequest', (request, _reply, done) => {
-      storage.run(new RequestLogStore(root, request), done);
+    // Not `silent`. The rest of the request runs inside: body parsing (a late body included, see
+    // test/e2e/logging/request-context.e2e-spec.ts), guards, interceptors, handler. Entered in the
+    // first `preParsing` hook, not in `onRequest`: a response cache hit, answered by the last
+    // `onRequest` hook, logs nothing but its access line and skips the context's cost.
+    fastify.addHook('preParsing', (request, _reply, payload, done) => {
+      storage.run(new RequestLogStore(root, request), () => done(null, payload));
     });
   }
   // The level is fixed at boot: with access lines off, nothing is built per request.

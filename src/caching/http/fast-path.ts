@@ -92,7 +92,7 @@ export function discoverFastRoutes(
  * hooks are honoured here too.
  *
  * It runs as the last `onRequest` hook (see CachingLifecycle): after the ones that must see every
- * request (security headers, load shedding, rate limiting, the request's log context), before
+ * request (security headers, load shedding, rate limiting), before
  * Fastify's later stages, which a hit skips. An L1 hit is answered synchronously.
  */
 export function registerFastPath(
