@@ -57,7 +57,7 @@ class RequestLogStore {
  * Access logging as raw Fastify hooks, not Nest middleware: one line per request when its
  * response is done (`request completed`, or `request errored` at level error for a 5xx) with
  * id, method, URL, client address, status and `responseTime` in ms. Lines logged while
- * serving a request carry its fields (nestjs-pino's store, entered in `onRequest`).
+ * serving a request carry its fields (nestjs-pino's store, entered in the first `preParsing` hook).
  */
 @Injectable()
 export class AccessLog implements OnModuleInit {

@@ -133,11 +133,19 @@ export function registerFastPath(
       answer(request, reply, revalidating, 'STALE', fast.route);
       return;
     }
-    store.peekL2Fresh(key, tags).then(
-      (remote) => (remote ? answer(request, reply, remote, 'HIT', fast.route) : done()),
-      // Nest's interceptor takes it from here, with its own error handling.
-      () => done(),
-    );
+    store
+      .peekL2Fresh(key, tags)
+      .then(
+        (remote) => (remote ? answer(request, reply, remote, 'HIT', fast.route) : done()),
+        // A failed lookup: Nest's interceptor takes it from here, with its own error handling.
+        () => done(),
+      )
+      // Answering threw (not the lookup): Fastify's error handler answers, unless a reply left.
+      .catch((error: unknown) => {
+        if (!reply.sent) {
+          done(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
   });
 }
 
