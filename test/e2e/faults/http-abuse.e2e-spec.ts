@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   bearer,
   bodyRoutes,
@@ -47,24 +48,33 @@ describe('HTTP abuse: oversized, deep and non-JSON bodies (e2e, real process)', 
     const baseline = probeLoop(app.port, '/health/live', 5);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const baselineMs = (await baseline.stop()).map((o) => o.ms);
+    // This process's own event-loop delay over the same window: it does little but wait on
+    // sockets, so a long delay here is the machine stalling both processes at once (a loaded
+    // CI box did: one 90 ms stall made the slowest refusal and the slowest probe together).
+    const stalls = monitorEventLoopDelay({ resolution: 5 });
+    stalls.enable();
     const probes = probeLoop(app.port, '/health/live', 5);
     const outcomes: Array<RouteEntry & { status?: number; ms: number; error?: string }> = [];
     for (const route of routes) {
       outcomes.push({ ...route, ...(await rawExchange(app.port, head(route, THIRTY_MB), body)) });
     }
     const live = await probes.stop();
+    stalls.disable();
+    const stallMs = stalls.max / 1e6;
     const liveMs = live.map((o) => o.ms);
 
     const slowest = Math.max(...outcomes.map((o) => o.ms));
     console.log(
       `30 MB bodies: ${outcomes.length} routes, slowest refusal ${slowest.toFixed(1)} ms, ` +
         `/health/live p99 ${quantile(liveMs, 0.99).toFixed(1)} ms over ${live.length} probes ` +
-        `(idle baseline p99 ${quantile(baselineMs, 0.99).toFixed(1)} ms)`,
+        `(idle baseline p99 ${quantile(baselineMs, 0.99).toFixed(1)} ms, longest stall of ` +
+        `the test process meanwhile ${stallMs.toFixed(1)} ms)`,
     );
     // The issue's bounds (refusal < 100 ms, probe p99 < 50 ms) on top of what this machine costs
     // right now, measured above: on a quiet box that is ~17 ms; with other test runs sharing the
-    // two cores the probes alone took p99 83 ms, which no server change can remove.
-    const machineMs = quantile(baselineMs, 0.99);
+    // two cores the probes alone took p99 83 ms, which no server change can remove; plus any
+    // stall the test process itself saw during the run (see `stalls`).
+    const machineMs = Math.max(quantile(baselineMs, 0.99), stallMs);
     expect(outcomes.filter((o) => o.status !== 413 && o.status !== 400)).toEqual([]);
     expect(outcomes.filter((o) => o.ms >= 100 + machineMs)).toEqual([]);
     expect(live.filter((o) => o.status !== 200)).toEqual([]);
