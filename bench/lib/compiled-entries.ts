@@ -15,11 +15,10 @@ let compiled = false;
  * process (its loader holds every file's source map and loads `domain`, which slows every
  * EventEmitter), the same for R and for what is compared with it.
  */
-export function compileServers(log: (line: string) => void = () => undefined): void {
+export function compileServers(): void {
   if (compiled) {
     return;
   }
-  const started = Date.now();
   rmSync(COMPILED_DIR, { recursive: true, force: true });
   mkdirSync(COMPILED_DIR, { recursive: true });
   const project = join(COMPILED_DIR, 'tsconfig.json');
@@ -43,7 +42,6 @@ export function compileServers(log: (line: string) => void = () => undefined): v
     stdio: 'inherit',
   });
   compiled = true;
-  log(`  compiled the servers to ${relative(ROOT, COMPILED_DIR)}/ in ${Date.now() - started} ms`);
 }
 
 /** The compiled JavaScript of a server entry (`.ts` under the repository). */
