@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { accessLine, type AccessLineFields } from './access-log';
+import { accessLine, type AccessLineFields, LineBatch } from './access-log';
 
 const TIME = 1_764_700_000_123;
 
@@ -52,5 +52,62 @@ describe('accessLine', () => {
 
     expect(line).toBe(pinoLine(fields));
     expect(JSON.parse(line)).toMatchObject({ req: { url: fields.url } });
+  });
+});
+
+describe('LineBatch', () => {
+  let writes: string[];
+  const stream = { write: (chunk: string) => writes.push(chunk), flushSync: jest.fn() };
+  let batch: LineBatch | undefined;
+
+  beforeEach(() => {
+    writes = [];
+    stream.flushSync.mockClear();
+  });
+
+  afterEach(() => batch?.close());
+
+  it('should hand lines to the destination in one write once the batch is full, in order', () => {
+    batch = new LineBatch(stream, 10, 60_000);
+    batch.push('a\n');
+    batch.push('bb\n');
+    expect(writes).toEqual([]);
+    batch.push('cccccc\n');
+    expect(writes).toEqual(['a\nbb\ncccccc\n']);
+    batch.push('d\n');
+    expect(writes).toHaveLength(1);
+  });
+
+  it('should write a partial batch when its timer fires', async () => {
+    batch = new LineBatch(stream, 1_000_000, 20);
+    batch.push('late\n');
+    const deadline = Date.now() + 5000;
+    while (writes.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(writes).toEqual(['late\n']);
+  });
+
+  it('should write what is pending on close, and later lines straight through', () => {
+    batch = new LineBatch(stream, 1_000_000, 60_000);
+    batch.push('one\n');
+    batch.close();
+    expect(writes).toEqual(['one\n']);
+    batch.push('two\n');
+    expect(writes).toEqual(['one\n', 'two\n']);
+  });
+
+  it('should write and flush the destination synchronously when the process exits', () => {
+    const before = process.listenerCount('exit');
+    batch = new LineBatch(stream, 1_000_000, 60_000);
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    batch.push('last words\n');
+    // Its own listener only: emitting 'exit' would run the test runner's too.
+    const onExit = process.listeners('exit').at(-1) as () => void;
+    onExit();
+    expect(writes).toEqual(['last words\n']);
+    expect(stream.flushSync).toHaveBeenCalledTimes(1);
+    batch.close();
+    expect(process.listenerCount('exit')).toBe(before);
   });
 });

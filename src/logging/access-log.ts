@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hostname } from 'node:os';
@@ -60,7 +60,9 @@ class RequestLogStore {
  * serving a request carry its fields (nestjs-pino's store, entered in the first `preParsing` hook).
  */
 @Injectable()
-export class AccessLog implements OnModuleInit {
+export class AccessLog implements OnModuleInit, OnApplicationShutdown {
+  private batch: LineBatch | undefined;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(ROOT_LOGGER) private readonly root: Logger,
@@ -69,8 +71,80 @@ export class AccessLog implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify) {
-      install(fastify, this.root);
+      this.batch = install(fastify, this.root);
     }
+  }
+
+  /** Hands the last access lines to the destination (pino flushes it at exit). */
+  onApplicationShutdown(): void {
+    this.batch?.close();
+  }
+}
+
+/** The part of pino's destination (SonicBoom) the batch writes to. */
+export interface LineStream {
+  write(chunk: string): unknown;
+  flushSync?(): void;
+}
+
+/** Characters of access lines handed to the destination in one write (~60 lines). */
+const BATCH_CHARS = 16 * 1024;
+/** The longest an access line waits in the batch. */
+const BATCH_FLUSH_MS = 200;
+
+/**
+ * Access lines joined into one string and handed to the destination every {@link BATCH_CHARS}
+ * characters or {@link BATCH_FLUSH_MS}: one destination write per ~60 requests instead of one
+ * per request. Measured on the cached `GET /agents?size=5`: ~8 µs of CPU a request, the cost of
+ * pino's destination measuring its own growing buffer on every write. Lines logged through the
+ * logger go straight to the destination, so an access line may follow lines logged after it by
+ * up to {@link BATCH_FLUSH_MS} (each carries its `time`). At exit (a crash included) the batch is
+ * written synchronously; a SIGKILL loses at most one batch.
+ */
+export class LineBatch {
+  private pending = '';
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onExit = (): void => {
+    this.flush();
+    try {
+      this.stream.flushSync?.();
+    } catch {
+      // A destination still opening or already closed: nothing more can be written.
+    }
+  };
+
+  constructor(
+    private readonly stream: LineStream,
+    private readonly maxChars = BATCH_CHARS,
+    flushMs = BATCH_FLUSH_MS,
+  ) {
+    this.timer = setInterval(() => this.flush(), flushMs);
+    this.timer.unref();
+    process.once('exit', this.onExit);
+  }
+
+  push(line: string): void {
+    this.pending += line;
+    if (this.closed || this.pending.length >= this.maxChars) {
+      this.flush();
+    }
+  }
+
+  flush(): void {
+    if (this.pending.length > 0) {
+      const lines = this.pending;
+      this.pending = '';
+      this.stream.write(lines);
+    }
+  }
+
+  /** Writes what is pending and stops the timer (app shutdown); later lines go straight through. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+    process.removeListener('exit', this.onExit);
+    this.flush();
   }
 }
 
@@ -105,7 +179,7 @@ export function accessLine(fields: AccessLineFields, time: number): string {
   return `{"level":${failed ? 50 : 30},"time":${time},"pid":${PID},"hostname":${HOSTNAME},"req":{"id":${JSON.stringify(fields.id)},"method":${JSON.stringify(fields.method)},"url":${JSON.stringify(fields.url)}${address}},"res":{"statusCode":${fields.statusCode}},"responseTime":${fields.responseTime},"msg":"${failed ? ERRORED : COMPLETED}"}\n`;
 }
 
-function install(fastify: FastifyInstance, root: Logger): void {
+function install(fastify: FastifyInstance, root: Logger): LineBatch | undefined {
   if (root.isLevelEnabled('fatal')) {
     // Not `silent`. The rest of the request runs inside: body parsing (a late body included, see
     // test/e2e/logging/request-context.e2e-spec.ts), guards, interceptors, handler. Entered in the
@@ -119,16 +193,16 @@ function install(fastify: FastifyInstance, root: Logger): void {
   const completed = root.isLevelEnabled('info');
   const errored = root.isLevelEnabled('error');
   if (!completed && !errored) {
-    return;
+    return undefined;
   }
-  // The root's own destination (see createRootLogger): the lines share its buffer and order.
-  const stream = (root as unknown as Record<symbol, { write(line: string): unknown }>)[
-    pino.symbols.streamSym
-  ];
+  // The root's own destination (see createRootLogger), written in batches.
+  const batch = new LineBatch(
+    (root as unknown as Record<symbol, LineStream>)[pino.symbols.streamSym],
+  );
   fastify.addHook('onResponse', (request, reply, done) => {
     const { statusCode } = reply;
     if ((statusCode >= 500 ? errored : completed) && !request.url.startsWith(QUIET_PREFIX)) {
-      stream.write(
+      batch.push(
         accessLine(
           {
             id: request.id,
@@ -144,4 +218,5 @@ function install(fastify: FastifyInstance, root: Logger): void {
     }
     done();
   });
+  return batch;
 }
