@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import helmet, { type HelmetOptions } from 'helmet';
-import { API_CSP, helmetHeaders, PAGE_CSP } from './http-security';
+import { apiHelmetOptions, helmetHeaders, PAGE_CSP } from './http-security';
 
 /** The headers helmet's own middleware sends for `options` on a real loopback response. */
 async function headersFromHelmet(options: HelmetOptions): Promise<IncomingHttpHeaders> {
@@ -25,10 +25,7 @@ const TRANSPORT = ['connection', 'content-length', 'date', 'keep-alive', 'transf
 
 describe('helmetHeaders', () => {
   it.each([
-    [
-      'the API policy with HSTS',
-      { contentSecurityPolicy: { useDefaults: false, directives: API_CSP } },
-    ],
+    ['the API set with HSTS', apiHelmetOptions({})],
     [
       'the page policy without HSTS',
       { contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP }, hsts: false },
@@ -43,9 +40,26 @@ describe('helmetHeaders', () => {
       }
 
       expect(helmetHeaders(full)).toEqual(expected);
-      expect(Object.keys(expected).length).toBeGreaterThanOrEqual(10);
+      expect(Object.keys(expected).length).toBeGreaterThanOrEqual(5);
     },
   );
+
+  it("should send JSON responses the OWASP REST set only, and pages helmet's full set", () => {
+    const shared = { frameguard: { action: 'deny' } } as const;
+    expect(Object.keys(helmetHeaders(apiHelmetOptions(shared))).sort()).toEqual([
+      'content-security-policy',
+      'cross-origin-resource-policy',
+      'strict-transport-security',
+      'x-content-type-options',
+      'x-frame-options',
+    ]);
+    const page = helmetHeaders({
+      ...shared,
+      contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP },
+    });
+    expect(page).toMatchObject({ 'referrer-policy': 'no-referrer', 'x-xss-protection': '0' });
+    expect(Object.keys(page).length).toBeGreaterThanOrEqual(12);
+  });
 
   it('should throw at boot on an option helmet refuses, not per request', () => {
     expect(() =>

@@ -47,8 +47,10 @@ const EXPOSED_HEADERS = [
   'link',
   'location',
   'retry-after',
-  'ratelimit',
   'ratelimit-policy',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
 ];
 
 /** Response headers set on every request, lower-cased names (Fastify's own spelling). */
@@ -83,14 +85,44 @@ export function helmetHeaders(options: HelmetOptions): HeaderSet {
   return Object.freeze(headers);
 }
 
+/** Helmet options both header sets take from config. */
+export interface SharedHelmetOptions {
+  frameguard?: { action: 'deny' | 'sameorigin' };
+  hsts?: false | { maxAge: number; includeSubDomains?: boolean };
+}
+
+/**
+ * Helmet's options for JSON responses: the headers the OWASP REST Security Cheat Sheet lists for
+ * every API response (CSP that loads and frames nothing, HSTS, `nosniff`, `X-Frame-Options`)
+ * plus `Cross-Origin-Resource-Policy: same-origin` (no cross-origin embedding of a response).
+ * The headers that act only on an HTML document a browser renders (COOP, Origin-Agent-Cluster,
+ * Referrer-Policy, X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-Policies,
+ * X-XSS-Protection) are left to the pages: each header costs every response ~0.4 µs of Node's
+ * header validation and ~30 bytes, for no effect on a JSON body.
+ */
+export function apiHelmetOptions(shared: SharedHelmetOptions): HelmetOptions {
+  return {
+    ...shared,
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    referrerPolicy: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  };
+}
+
 /** Whether a request URL is `prefix` itself or below it (`/docs`, `/docs/x`, `/docs?y`). */
 const isUnder = (url: string, prefix: string): boolean =>
   url.startsWith(prefix) &&
   (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?');
 
 /**
- * Sets helmet's security headers on every response (404s and errors included): the API policy
- * {@link API_CSP} by default, {@link PAGE_CSP} under `pagePrefixes` (Swagger UI, bull-board). HSTS
+ * Sets helmet's security headers on every response (404s and errors included): the API set
+ * ({@link apiHelmetOptions}) by default, helmet's full set with {@link PAGE_CSP} under
+ * `pagePrefixes` (Swagger UI, bull-board). HSTS
  * per `HTTP__HSTS_MAX_AGE_S` (0 = none). Both header sets are computed at boot
  * ({@link helmetHeaders}); the `onRequest` hook only copies one. Call before any route is
  * registered (plugin scopes copy the hooks they see).
@@ -100,17 +132,14 @@ export function registerSecurityHeaders(
   config: AppConfig,
   pagePrefixes: string[],
 ): void {
-  const shared: HelmetOptions = {
+  const shared: SharedHelmetOptions = {
     frameguard: { action: 'deny' },
     hsts:
       config.hstsMaxAgeSeconds > 0
         ? { maxAge: config.hstsMaxAgeSeconds, includeSubDomains: true }
         : false,
   };
-  const api = helmetHeaders({
-    ...shared,
-    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
-  });
+  const api = helmetHeaders(apiHelmetOptions(shared));
   const page = helmetHeaders({
     ...shared,
     contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP },

@@ -39,9 +39,12 @@ describe('Security headers and CORS (e2e)', () => {
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'strict-transport-security': 'max-age=31536000; includeSubDomains',
-      'referrer-policy': 'no-referrer',
+      'cross-origin-resource-policy': 'same-origin',
     });
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // Document-only headers are the pages' (OWASP REST Security Cheat Sheet).
+    expect(res.headers['x-xss-protection']).toBeUndefined();
+    expect(res.headers['referrer-policy']).toBeUndefined();
   });
 
   it('should send the API headers on errors too (401, 404)', async () => {
@@ -81,6 +84,12 @@ describe('Security headers and CORS (e2e)', () => {
       // The page policy stays strict where the pages need nothing.
       expect(csp['script-src']).toEqual(["'self'"]);
       expect(csp['frame-ancestors']).toEqual(["'none'"]);
+      // Pages get helmet's full set, document-only headers included.
+      expect(res.headers).toMatchObject({
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'x-frame-options': 'DENY',
+      });
     },
   );
 
@@ -139,6 +148,19 @@ describe('Security headers and CORS (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(ALLOWED);
     expect(res.headers['access-control-expose-headers']).toContain('x-request-id');
+    // Every rate-limit field the limiter sends (draft-6) is readable by the browser client.
+    const exposed = String(res.headers['access-control-expose-headers'])
+      .split(',')
+      .map((name) => name.trim());
+    expect(exposed).toEqual(
+      expect.arrayContaining([
+        'ratelimit-policy',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+        'retry-after',
+      ]),
+    );
   });
 
   it('should give the OpenAPI document the version of package.json', async () => {
