@@ -30,7 +30,7 @@ export interface CacheResponseOptions {
   strategy?: CacheStrategy;
   /** @default CACHING__COMPRESS (true) */
   compress?: boolean;
-  /** Bytes. @default CACHING__COMPRESSION_THRESHOLD (1024) */
+  /** Bytes. @default CACHING__COMPRESSION_THRESHOLD (4096) */
   compressionThreshold?: number;
   /** Include query params in the key (only allow-listed ones). @default CACHING__INCLUDE_QUERY_PARAMS (true) */
   includeQueryParams?: boolean;
