@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, NotFoundException } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test, TestingModule } from '@nestjs/testing';
 import { CircuitBreakerManager } from './circuit-breaker.manager';
@@ -22,6 +22,9 @@ class WeatherService {
     this.signals.push(signal);
     if (city === 'down') {
       throw new Error('weather upstream down');
+    }
+    if (city === 'nowhere') {
+      throw new NotFoundException('No such city: nowhere');
     }
     if (city === 'slow') {
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -118,6 +121,17 @@ describe('CircuitBreakerExplorer', () => {
     await expect(service.forecast('Oslo')).resolves.toBe('stale Oslo (CircuitBreakerOpenError)');
 
     expect(service.calls).toBe(callsBefore);
+  });
+
+  it("should throw the caller's own error (4xx) as it is, not answer it with the fallback", async () => {
+    moduleRef = await boot([WeatherService]);
+    const service = moduleRef.get(WeatherService);
+
+    await expect(service.forecast('nowhere')).rejects.toBeInstanceOf(NotFoundException);
+    // A dependency failure still gets the fallback, and the 404 did not count as a failure.
+    await expect(service.forecast('down')).resolves.toBe('stale down (Error)');
+    const breaker = moduleRef.get(CircuitBreakerManager).require('weather');
+    expect(breaker.counts.failure).toBe(1);
   });
 
   it('should let the error through when there is no fallback', async () => {

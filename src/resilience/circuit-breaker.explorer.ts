@@ -76,7 +76,8 @@ export class CircuitBreakerExplorer implements OnModuleInit {
             : () => method.apply(instance, args),
         );
       } catch (error) {
-        if (fallback) {
+        // The caller's own error (a 404, a 400) is not a dependency failure: no fallback.
+        if (fallback && !breaker.isCallerError(error)) {
           return fallback.apply(instance, [...args, error]);
         }
         throw error;

@@ -39,6 +39,16 @@ describe(CircuitBreakerManager.name, () => {
     expect(manager.require('search')).toBe(first);
   });
 
+  it("should not answer the caller's own error (4xx) with the fallback", async () => {
+    const fallback = jest.fn(() => 'default');
+    const notFound = Object.assign(new Error('no such thing'), { status: 404 });
+
+    await expect(manager.call('search', () => Promise.reject(notFound), { fallback })).rejects.toBe(
+      notFound,
+    );
+    expect(fallback).not.toHaveBeenCalled();
+  });
+
   it('should answer with the fallback when the call fails or is rejected', async () => {
     const fallback = jest.fn((error: unknown) => `cached (${(error as Error).name})`);
 

@@ -13,7 +13,10 @@ import { resilienceConfig } from './resilience.config';
 export interface CallOptions<T> {
   /** Breaker options used if this call creates the breaker (the guide's `config`). */
   config?: Partial<BreakerOptions>;
-  /** Answer when the call fails or is rejected (the guide's `fallback`). */
+  /**
+   * Answer when the call fails or is rejected (the guide's `fallback`); not for the caller's own
+   * errors (4xx-like, see the module's `errorFilter`), which are thrown as they are.
+   */
   fallback?: (error: unknown) => T | Promise<T>;
 }
 
@@ -62,10 +65,11 @@ export class CircuitBreakerManager implements OnApplicationShutdown {
 
   /** The guide's `call(name, func, config, fallback)`. */
   async call<T>(name: string, action: Action<T>, options: CallOptions<T> = {}): Promise<T> {
+    const breaker = this.get(name, options.config);
     try {
-      return await this.get(name, options.config).execute(action);
+      return await breaker.execute(action);
     } catch (error) {
-      if (options.fallback) {
+      if (options.fallback && !breaker.isCallerError(error)) {
         return options.fallback(error);
       }
       throw error;

@@ -94,6 +94,14 @@ export class ResilientBreaker {
     return retryUntilDeadline(attempt, deadline, this.context);
   }
 
+  /**
+   * Whether an error is the caller's (4xx-like, per the module's error filter): it never counts
+   * as a failure, and no fallback answers it (a 404 stays a 404, not a cached default).
+   */
+  isCallerError(error: unknown): boolean {
+    return this.isIgnored(error);
+  }
+
   /** Opens the breaker until {@link reset}: every call is rejected (operator action). */
   forceOpen(): void {
     this.override = 'forced_open';
