@@ -1,10 +1,69 @@
 import { registerAs } from '@nestjs/config';
-import { IsString, Matches } from 'class-validator';
-import { EnvInt } from './env.decorators';
+import { IsString, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import { EnvInt, EnvOneOf } from './env.decorators';
 import { validateEnv } from './validate-env';
+
+/** How the service finds its Redis primary. */
+export const REDIS_MODES = ['standalone', 'sentinel'] as const;
+export type RedisMode = (typeof REDIS_MODES)[number];
+
+/** One `host:port` of a comma list (IPv6 in brackets: `[::1]:26379`). */
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/** The `host:port` entries of a comma list (empty entries dropped); undefined when one is malformed. */
+export function parseHostPorts(list: string): Array<{ host: string; port: number }> | undefined {
+  const entries = list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const parsed = entries.map((entry) => HOST_PORT.exec(entry));
+  if (parsed.some((match) => !match || Number(match[2]) < 1 || Number(match[2]) > 65535)) {
+    return undefined;
+  }
+  return parsed.map((match) => ({
+    host: (match as RegExpExecArray)[1].replace(/^\[|\]$/g, ''),
+    port: Number((match as RegExpExecArray)[2]),
+  }));
+}
 
 /** Env keys of the shared Redis (cache and queues use the same server, each under its own prefix). */
 export class RedisEnv {
+  /**
+   * `standalone`: one Redis at `REDIS__URL`. `sentinel`: the primary of `REDIS__SENTINEL_NAME` as
+   * `REDIS__SENTINELS` report it, followed through failovers; `REDIS__URL` then only gives the
+   * credentials and database number of the data nodes (its host is not used).
+   */
+  @EnvOneOf(REDIS_MODES)
+  @ValidateBy({
+    name: 'sentinelWithoutTls',
+    validator: {
+      validate: (value: unknown, args) =>
+        value !== 'sentinel' || !/^rediss:/i.test(String((args?.object as RedisEnv).REDIS__URL)),
+      defaultMessage: () =>
+        'sentinel mode does not support TLS yet: REDIS__URL must be redis://, not rediss://',
+    },
+  })
+  REDIS__MODE: RedisMode = 'standalone';
+
+  /** Sentinels to ask for the primary (`REDIS__MODE=sentinel`): a comma list of `host:port`. */
+  @ValidateIf((env: RedisEnv) => env.REDIS__MODE === 'sentinel')
+  @ValidateBy({
+    name: 'hostPortList',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && (parseHostPorts(value)?.length ?? 0) > 0,
+      defaultMessage: () =>
+        '$property must list the sentinels as host:port (comma-separated) when REDIS__MODE=sentinel',
+    },
+  })
+  REDIS__SENTINELS = '';
+
+  /** Name of the monitored primary (the sentinels' `sentinel monitor <name> ...`). */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    message: '$property must be 1-64 characters of letters, digits, dot, dash or underscore',
+  })
+  REDIS__SENTINEL_NAME = 'mymaster';
+
   /** Redis shared by the response cache, cursors' count cache and the Bull queues (each under its own prefix). */
   @IsString()
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: '$property must be a redis:// or rediss:// URL' })
@@ -48,11 +107,17 @@ export class RedisEnv {
   REDIS__MAX_RECONNECT_DELAY_MS = 2000;
 }
 
-/** Typed `redis` namespace. */
-export const redisConfig = registerAs('redis', () => {
-  const env = validateEnv(RedisEnv, process.env);
+/** The typed settings of a validated {@link RedisEnv}. */
+export function redisSettings(env: RedisEnv) {
   return {
     url: env.REDIS__URL,
+    sentinel:
+      env.REDIS__MODE === 'sentinel'
+        ? {
+            sentinels: parseHostPorts(env.REDIS__SENTINELS) ?? [],
+            name: env.REDIS__SENTINEL_NAME,
+          }
+        : undefined,
     poolSize: env.REDIS__POOL_SIZE,
     keyPrefix: env.REDIS__KEY_PREFIX,
     commandTimeoutMs: env.REDIS__COMMAND_TIMEOUT_MS,
@@ -60,4 +125,9 @@ export const redisConfig = registerAs('redis', () => {
     connectTimeoutMs: env.REDIS__CONNECT_TIMEOUT_MS,
     maxReconnectDelayMs: env.REDIS__MAX_RECONNECT_DELAY_MS,
   };
-});
+}
+
+/** Typed `redis` namespace. */
+export const redisConfig = registerAs('redis', () =>
+  redisSettings(validateEnv(RedisEnv, process.env)),
+);

@@ -33,9 +33,10 @@ export class QueueConnections {
   private readonly log = new RedisErrorLog('Queue', new Logger('QueueConnections'));
 
   /** `settings`: the `redis` config namespace. */
-  constructor(settings: QueueRedisSettings & { url: string }) {
+  constructor(settings: QueueRedisSettings & Pick<RedisConnectionSettings, 'url' | 'sentinel'>) {
     this.settings = {
       url: settings.url,
+      sentinel: settings.sentinel,
       commandTimeoutMs: settings.queueCommandTimeoutMs,
       connectTimeoutMs: settings.connectTimeoutMs,
       maxReconnectDelayMs: settings.maxReconnectDelayMs,

@@ -3,6 +3,7 @@ import {
   createRedisClient,
   reconnectDelay,
   redisClientOptions,
+  sentinelTarget,
 } from './redis-client.factory';
 import { RedisErrorLog } from './redis-error-log';
 
@@ -98,5 +99,50 @@ describe(createRedisClient.name, () => {
     await closeRedisClients([client]);
     await ended;
     expect(client.status).toBe('end');
+  });
+});
+
+describe('sentinelTarget', () => {
+  const sentinel = { sentinels: [{ host: '10.0.0.5', port: 26379 }], name: 'cache-primary' };
+
+  it("should ask the sentinels for the primary with the URL's credentials and database, not its host", () => {
+    const target = sentinelTarget('redis://app:p%40ss@ignored.example:6379/3', sentinel);
+
+    expect(target).toEqual({
+      username: 'app',
+      password: 'p@ss',
+      db: 3,
+      sentinels: sentinel.sentinels,
+      name: 'cache-primary',
+      failoverDetector: false,
+    });
+    expect(target).not.toHaveProperty('host');
+  });
+
+  it('should leave out what the URL does not give', () => {
+    expect(sentinelTarget('redis://127.0.0.1', sentinel)).toEqual({
+      sentinels: sentinel.sentinels,
+      name: 'cache-primary',
+      failoverDetector: false,
+    });
+  });
+
+  it("should make a sentinel-mode client with the role's options", () => {
+    const client = createRedisClient(
+      'command',
+      { ...settings, sentinel },
+      new RedisErrorLog('Test', { log: jest.fn(), warn: jest.fn() }),
+      { lazyConnect: true },
+    );
+    try {
+      expect(client.options).toMatchObject({
+        name: 'cache-primary',
+        sentinels: sentinel.sentinels,
+        password: 's3cret',
+        commandTimeout: 75,
+      });
+    } finally {
+      client.disconnect();
+    }
   });
 });

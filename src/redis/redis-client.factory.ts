@@ -23,6 +23,38 @@ export interface RedisConnectionSettings {
   connectTimeoutMs: number;
   /** Cap of the reconnect backoff (`REDIS__MAX_RECONNECT_DELAY_MS`). */
   maxReconnectDelayMs: number;
+  /**
+   * Set when `REDIS__MODE=sentinel`: the primary is asked of these sentinels and followed through
+   * failovers; `url` then only gives the credentials and the database number.
+   */
+  sentinel?: RedisSentinelSettings;
+}
+
+/** `REDIS__SENTINELS` and `REDIS__SENTINEL_NAME`. */
+export interface RedisSentinelSettings {
+  sentinels: Array<{ host: string; port: number }>;
+  name: string;
+}
+
+/**
+ * Where a sentinel-mode connection goes: the primary of `sentinel.name` as the sentinels report
+ * it, with the URL's credentials and database number (the URL's host is not used). The sentinels
+ * themselves are asked without credentials (`requirepass` on sentinels is not supported yet).
+ */
+export function sentinelTarget(url: string, sentinel: RedisSentinelSettings): RedisOptions {
+  const parsed = new URL(url);
+  const db = Number(parsed.pathname.replace(/^\//, '') || 0);
+  return {
+    ...(parsed.username && { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password && { password: decodeURIComponent(parsed.password) }),
+    ...(Number.isInteger(db) && db > 0 && { db }),
+    sentinels: sentinel.sentinels,
+    name: sentinel.name,
+    // No failover detector: Redis closes every client connection when a primary is demoted, so
+    // connections reconnect through the sentinels anyway, and ioredis 5's detector kept its
+    // sentinel connections open after quit() (a closed app's process never exited).
+    failoverDetector: false,
+  };
 }
 
 /**
@@ -90,11 +122,20 @@ export function createRedisClient(
   // connection that keeps its offline queue still never waits longer than the timeout.)
   const { maxRetriesPerRequest, enableOfflineQueue, ...rest } = extras;
   const commandOnly = role === 'command' ? { maxRetriesPerRequest, enableOfflineQueue } : {};
-  const client = new Redis(settings.url, {
+  const merged: RedisOptions = {
     ...options,
     ...rest,
     ...Object.fromEntries(Object.entries(commandOnly).filter(([, value]) => value !== undefined)),
-  });
+  };
+  const client = settings.sentinel
+    ? new Redis({
+        ...sentinelTarget(settings.url, settings.sentinel),
+        ...merged,
+        // Asking a sentinel that is down for the primary backs off like a reconnect.
+        sentinelRetryStrategy: (attempt: number) =>
+          reconnectDelay(attempt, settings.maxReconnectDelayMs),
+      })
+    : new Redis(settings.url, merged);
   return log.attach(client);
 }
 

@@ -1,0 +1,61 @@
+import { parseHostPorts, RedisEnv, redisSettings } from './redis.config';
+import { validateEnv } from './validate-env';
+
+describe('REDIS__MODE and the sentinel keys', () => {
+  it('should stay standalone by default, with no sentinel settings', () => {
+    const env = validateEnv(RedisEnv, {});
+    expect(env.REDIS__MODE).toBe('standalone');
+    expect(redisSettings(env).sentinel).toBeUndefined();
+  });
+
+  it('should parse the sentinels of sentinel mode into the config', () => {
+    const env = validateEnv(RedisEnv, {
+      REDIS__MODE: 'sentinel',
+      REDIS__SENTINELS: ' 10.0.0.1:26379, sentinel-2.internal:26380 ,[::1]:26381',
+      REDIS__SENTINEL_NAME: 'cache-primary',
+    });
+    expect(redisSettings(env).sentinel).toEqual({
+      name: 'cache-primary',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'sentinel-2.internal', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+    });
+  });
+
+  it.each([
+    [{ REDIS__MODE: 'cluster' }, /REDIS__MODE: must be one of standalone, sentinel/],
+    [{ REDIS__MODE: 'sentinel' }, /REDIS__SENTINELS: must list the sentinels as host:port/],
+    [
+      { REDIS__MODE: 'sentinel', REDIS__SENTINELS: '10.0.0.1' },
+      /REDIS__SENTINELS: must list the sentinels as host:port/,
+    ],
+    [
+      { REDIS__MODE: 'sentinel', REDIS__SENTINELS: '10.0.0.1:99999' },
+      /REDIS__SENTINELS: must list the sentinels as host:port/,
+    ],
+    [
+      { REDIS__MODE: 'sentinel', REDIS__SENTINELS: 'a:1', REDIS__URL: 'rediss://x:6380' },
+      /REDIS__MODE: sentinel mode does not support TLS yet/,
+    ],
+    [{ REDIS__SENTINEL_NAME: 'bad name' }, /REDIS__SENTINEL_NAME: must be 1-64 characters/],
+  ])('should refuse %j at boot, naming the key', (env, message) => {
+    expect(() => validateEnv(RedisEnv, env)).toThrow(message);
+  });
+
+  it('should ignore REDIS__SENTINELS in standalone mode', () => {
+    expect(() => validateEnv(RedisEnv, { REDIS__SENTINELS: 'not a list' })).not.toThrow();
+  });
+
+  it('should read host:port lists, IPv6 in brackets, and refuse anything else', () => {
+    expect(parseHostPorts('a:1,,b.c:65535')).toEqual([
+      { host: 'a', port: 1 },
+      { host: 'b.c', port: 65535 },
+    ]);
+    expect(parseHostPorts('[fe80::1]:26379')).toEqual([{ host: 'fe80::1', port: 26379 }]);
+    expect(parseHostPorts('a:0')).toBeUndefined();
+    expect(parseHostPorts('a:1 b:2')).toBeUndefined();
+    expect(parseHostPorts('')).toEqual([]);
+  });
+});

@@ -1,0 +1,138 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import Redis from 'ioredis';
+import { getJobQueueToken, type JobQueue } from '../../../src/queues';
+import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
+import {
+  FIXTURE_QUEUE,
+  FixtureQueueModule,
+  SLEEP_TASK,
+} from '../../fixtures/queues/fixture-queue.module';
+import { SENTINEL_NAME, SentinelSet } from '../../fixtures/redis/sentinel-set';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Failover (1 s down-after + election) plus the clients' reconnect backoff (capped at 2 s). */
+const RECOVERY_MS = 20_000;
+
+/** Polls `check` until it is true; returns the ms it took, or throws after `timeoutMs`. */
+async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (!(await check().catch(() => false))) {
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`not within ${timeoutMs} ms`);
+    }
+    await sleep(50);
+  }
+  return Date.now() - started;
+}
+
+/**
+ * A new entry goes through Redis: stored by one request, read back by the next with L1 emptied
+ * and no second handler run.
+ */
+async function servedFromRedis(t: CachingApp, id: string): Promise<boolean> {
+  const url = `/scenario/items/${id}`;
+  const miss = await t.get(url);
+  if (miss.status !== 200 || t.engine.redisState !== 'closed') {
+    return false;
+  }
+  await sleep(5);
+  t.engine.clearL1();
+  const again = await t.get(url);
+  return again.xCache === 'HIT' && t.calls.of(`items:${id}`) === 1;
+}
+
+/** Keys under `prefix` on the Redis at `port`. */
+async function keysOn(port: number, prefix: string): Promise<string[]> {
+  const redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
+  try {
+    return await redis.keys(`${prefix}*`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe('Redis Sentinel: the cache and the queues follow a failover without a restart (e2e)', () => {
+  const set = new SentinelSet();
+  let cacheApp: CachingApp;
+  let queueApp: INestApplicationContext;
+  let queue: JobQueue;
+  const prefix = testKeyPrefix('sentinel');
+
+  /** REDIS__* of sentinel mode; the URL's host is deliberately unreachable: only sentinels count. */
+  const sentinelEnv = () => ({
+    REDIS__MODE: 'sentinel',
+    REDIS__SENTINELS: set.sentinels,
+    REDIS__SENTINEL_NAME: SENTINEL_NAME,
+    REDIS__URL: 'redis://127.0.0.1:1',
+    REDIS__KEY_PREFIX: prefix,
+  });
+
+  async function taskCompletes(): Promise<boolean> {
+    const id = await queue.enqueue(SLEEP_TASK, { ms: 1 });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if ((await queue.get(id))?.state === 'completed') {
+        return true;
+      }
+      await sleep(50);
+    }
+    return false;
+  }
+
+  beforeAll(async () => {
+    await set.start();
+    cacheApp = await createCachingApp(sentinelEnv());
+    const saved = { ...process.env };
+    Object.assign(process.env, sentinelEnv(), { LOG_LEVEL: 'silent', QUEUES__PROCESS: 'true' });
+    try {
+      queueApp = await NestFactory.createApplicationContext(await FixtureQueueModule.forRoot(), {
+        logger: ['error'],
+      });
+      await queueApp.init();
+    } finally {
+      process.env = saved;
+    }
+    queue = queueApp.get<JobQueue>(getJobQueueToken(FIXTURE_QUEUE));
+  }, 60_000);
+
+  afterAll(async () => {
+    await cacheApp?.close();
+    await queueApp?.close();
+    await set.stop();
+  }, 30_000);
+
+  it('should find the primary through the sentinel, serve hits from it and run tasks', async () => {
+    expect(await servedFromRedis(cacheApp, 'before')).toBe(true);
+    expect((await keysOn(set.primary.port, prefix)).length).toBeGreaterThan(0);
+    expect(await taskCompletes()).toBe(true);
+  });
+
+  it('should answer every request during the failover and resume Redis and queues on the new primary', async () => {
+    const statuses: number[] = [];
+    let loading = true;
+    const load = (async () => {
+      for (let i = 0; loading; i++) {
+        statuses.push((await cacheApp.get(`/scenario/items/load-${i % 20}`)).status);
+        await sleep(10);
+      }
+    })();
+
+    const failoverMs = await set.failover();
+    const resumedMs = await within(RECOVERY_MS, () =>
+      servedFromRedis(cacheApp, `after-${Date.now()}`),
+    );
+    loading = false;
+    await load;
+    process.stdout.write(
+      `sentinel failover: promoted in ${failoverMs} ms; cache back on Redis ${resumedMs} ms later; ${statuses.length} requests meanwhile\n`,
+    );
+
+    expect(statuses.length).toBeGreaterThan(20);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    // The old primary is gone: the entries and the tasks now live on the promoted replica.
+    expect(await set.primaryPort()).toBe(set.replica!.port);
+    expect((await keysOn(set.replica!.port, prefix)).length).toBeGreaterThan(0);
+    expect(await taskCompletes()).toBe(true);
+  }, 60_000);
+});
