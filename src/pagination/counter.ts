@@ -14,9 +14,35 @@ export interface CountResult {
 }
 
 /**
- * Runs the count strategies on a filtered root-table query (never with to-many joins, so a
- * count cannot multiply rows or pay for joins).
+ * The filtered root-table rows a count strategy counts: `SELECT 1 FROM ... WHERE ...` (no order,
+ * no limit, never to-many joins, so a count cannot multiply rows or pay for joins).
  */
+export interface CountQuery {
+  sql: string;
+  params: readonly unknown[];
+  /** Whether any WHERE applies (filters, search or a scope); without one the table estimate may answer. */
+  filtered: boolean;
+  /** Runs a statement built around `sql`; resolves to the first column of its first row. */
+  value(sql: string, params: readonly unknown[]): Promise<unknown>;
+}
+
+/** The {@link CountQuery} of a filtered TypeORM query. */
+export function countQueryOf<T extends object>(filtered: SelectQueryBuilder<T>): CountQuery {
+  const [sql, params] = filtered.clone().select('1').orderBy().getQueryAndParameters();
+  return {
+    sql,
+    params,
+    filtered: filtered.expressionMap.wheres.length > 0,
+    value: async (statement, values) => {
+      const rows: Array<Record<string, unknown>> = await filtered.connection.query(statement, [
+        ...values,
+      ]);
+      return rows[0] === undefined ? undefined : Object.values(rows[0])[0];
+    },
+  };
+}
+
+/** Runs the count strategies on a {@link CountQuery}. */
 export class Counter {
   private readonly logger = new Logger(Counter.name);
   private lastWarnedAt = Number.NEGATIVE_INFINITY;
@@ -26,10 +52,7 @@ export class Counter {
     private readonly cache?: CountCache,
   ) {}
 
-  async count<T extends object>(
-    filtered: SelectQueryBuilder<T>,
-    request: PageRequest,
-  ): Promise<CountResult> {
+  async count(filtered: CountQuery, request: PageRequest): Promise<CountResult> {
     switch (request.count) {
       case 'none':
         return { total: null, strategy: 'none', approximate: false };
@@ -44,60 +67,52 @@ export class Counter {
     }
   }
 
-  private async exact<T extends object>(filtered: SelectQueryBuilder<T>): Promise<number> {
-    const [sql, params] = filtered.clone().select('1').orderBy().getQueryAndParameters();
-    const rows: Array<{ count: string }> = await filtered.connection.query(
-      `SELECT count(*)::bigint AS count FROM (${sql}) AS counted`,
-      params,
+  private async exact(filtered: CountQuery): Promise<number> {
+    return Number(
+      await filtered.value(
+        `SELECT count(*)::bigint AS count FROM (${filtered.sql}) AS counted`,
+        filtered.params,
+      ),
     );
-    return Number(rows[0].count);
   }
 
-  private async capped<T extends object>(filtered: SelectQueryBuilder<T>): Promise<CountResult> {
+  private async capped(filtered: CountQuery): Promise<CountResult> {
     const cap = this.config.countCap;
-    const [sql, params] = filtered
-      .clone()
-      .select('1')
-      .orderBy()
-      .limit(cap + 1)
-      .getQueryAndParameters();
-    const rows: Array<{ count: string }> = await filtered.connection.query(
-      `SELECT count(*)::bigint AS count FROM (${sql}) AS capped`,
-      params,
+    const counted = Number(
+      await filtered.value(
+        `SELECT count(*)::bigint AS count FROM (${filtered.sql} LIMIT ${cap + 1}) AS capped`,
+        filtered.params,
+      ),
     );
-    const counted = Number(rows[0].count);
     return counted > cap
       ? { total: cap, strategy: 'capped', approximate: true }
       : { total: counted, strategy: 'capped', approximate: false };
   }
 
-  private async estimate<T extends object>(
-    filtered: SelectQueryBuilder<T>,
-    request: PageRequest,
-  ): Promise<CountResult> {
+  private async estimate(filtered: CountQuery, request: PageRequest): Promise<CountResult> {
     // Only a query with no WHERE at all (no filter, no search, no owner scope) may use the
     // table-wide estimate; anything else asks the planner about this very query.
-    if (filtered.expressionMap.wheres.length === 0) {
-      const rows: Array<{ estimate: number }> = await filtered.connection.query(
-        'SELECT reltuples::bigint AS estimate FROM pg_class WHERE oid = to_regclass($1)',
-        [request.resource.table],
+    if (!filtered.filtered) {
+      const estimate = Number(
+        (await filtered.value(
+          'SELECT reltuples::bigint AS estimate FROM pg_class WHERE oid = to_regclass($1)',
+          [request.resource.table],
+        )) ?? -1,
       );
-      const estimate = Number(rows[0]?.estimate ?? -1);
       if (estimate >= 0) {
         return { total: estimate, strategy: 'estimate', approximate: true };
       }
     }
-    const [sql, params] = filtered.clone().select('1').orderBy().getQueryAndParameters();
-    const plan: Array<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }> =
-      await filtered.connection.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-    const rows = plan[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+    const plan = await filtered.value(`EXPLAIN (FORMAT JSON) ${filtered.sql}`, filtered.params);
+    // TypeORM parses the json column; a raw-text reader does not.
+    const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as Array<{
+      Plan: { 'Plan Rows': number };
+    }>;
+    const rows = parsed[0].Plan['Plan Rows'];
     return { total: Math.round(rows), strategy: 'estimate', approximate: true };
   }
 
-  private async cached<T extends object>(
-    filtered: SelectQueryBuilder<T>,
-    request: PageRequest,
-  ): Promise<CountResult> {
+  private async cached(filtered: CountQuery, request: PageRequest): Promise<CountResult> {
     if (!this.cache) {
       return { total: await this.exact(filtered), strategy: 'exact', approximate: false };
     }
@@ -106,9 +121,8 @@ export class Counter {
       const generation = await this.cache.generation(request.resource.name);
       // Keyed by the count statement itself, so scopes the route adds (an owner, a tenant) are
       // part of the key: two owners never share a cached count.
-      const [sql, params] = filtered.clone().select('1').orderBy().getQueryAndParameters();
       const scope = createHash('sha256')
-        .update(JSON.stringify([sql, params]))
+        .update(JSON.stringify([filtered.sql, filtered.params]))
         .digest('base64url')
         .slice(0, 22);
       key = `${request.resource.name}:${generation}:${scope}`;

@@ -8,10 +8,13 @@ export type { CountCache } from './count-cache';
 export { PageQuery } from './page-query.decorator';
 export { Paginated } from './decorators/paginated.decorator';
 export { definePaginatedResource } from './resource-definition';
+export { defineListSource } from './list-source';
+export type { ListSource, SourceColumnKind } from './list-source';
 export type { PaginatedResource, FieldSpec, FieldType } from './resource-definition';
 export type { PageRequest, FilterClause, SortClause } from './page-request';
 export { OffsetPageMetadata, CursorPageMetadata, mapPage } from './page';
 export type { Page, CursorPage } from './page';
+export { JsonPage } from './json-page';
 export {
   FILTER_OPERATORS,
   RANGE_OPERATORS,

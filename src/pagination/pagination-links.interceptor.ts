@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
+import { JsonPage } from './json-page';
 import { CursorPageMetadata, OffsetPageMetadata } from './page';
 
 type Metadata = Partial<OffsetPageMetadata & CursorPageMetadata>;
@@ -51,7 +52,12 @@ export function buildLinkHeader(url: string, metadata: Metadata): string | undef
   return links.length > 0 ? links.join(', ') : undefined;
 }
 
-/** @internal sets `Link` on responses that carry page metadata. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * @internal sets `Link` on responses that carry page metadata, and sends a {@link JsonPage} as
+ * its JSON text (the content type Fastify gives serialized bodies), not through the serializer.
+ */
 @Injectable()
 export class PaginationLinksInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -64,6 +70,10 @@ export class PaginationLinksInterceptor implements NestInterceptor {
           if (header) {
             void http.getResponse<FastifyReply>().header('Link', header);
           }
+        }
+        if (body instanceof JsonPage) {
+          void http.getResponse<FastifyReply>().type(JSON_TYPE);
+          return body.json;
         }
         return body;
       }),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { PersistenceModule } from '../persistence';
 import { RedisModule } from '../redis';
 import { COUNT_CACHE } from './count-cache';
 import { CursorCodec } from './cursor-codec';
@@ -11,10 +12,11 @@ import { RedisCountCache } from './redis-count-cache';
 
 /**
  * Offset and keyset pagination with allow-listed filters and sorts, signed cursors, count
- * strategies (with a Redis count cache) and in-memory list pagination.
+ * strategies (with a Redis count cache), hot lists read straight from SQL (`ListSource`) and
+ * in-memory list pagination.
  */
 @Module({
-  imports: [RedisModule],
+  imports: [RedisModule, PersistenceModule],
   providers: [
     {
       provide: CursorCodec,

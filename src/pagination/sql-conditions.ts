@@ -2,7 +2,8 @@ import { SelectQueryBuilder } from 'typeorm';
 import { sqlCast } from './field-values';
 import { FilterClause, PageRequest, SortClause } from './page-request';
 
-const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+/** A quoted SQL identifier. */
+export const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
 
 /** `"alias"."column"` for an allow-listed column. */
 export const columnRef = (alias: string, column: string): string =>
@@ -21,61 +22,98 @@ export function applyFilters<T extends object>(
 ): SelectQueryBuilder<T> {
   const alias = qb.alias;
   request.filters.forEach((filter, index) => {
-    const spec = request.resource.fields[filter.field];
-    qb.andWhere(
-      ...filterCondition(columnRef(alias, filter.column), filter, sqlCast(spec), `pf${index}`),
+    const values = filterValues(filter);
+    const names = values.length === 2 ? [`pf${index}a`, `pf${index}b`] : [`pf${index}`];
+    const params: Record<string, unknown> = {};
+    values.forEach((value, i) => (params[names[i]] = value));
+    const sql = filterSql(
+      columnRef(alias, filter.column),
+      filter,
+      sqlType(request, filter.field),
+      names.map((name) => `:${name}`),
     );
+    qb.andWhere(sql, params);
   });
   if (request.search) {
-    const columns = Object.values(request.resource.fields)
-      .filter((spec) => spec.searchable)
-      .map((spec) => `${columnRef(alias, spec.column)} ILIKE :psearch`);
-    qb.andWhere(`(${columns.join(' OR ')})`, { psearch: likePattern(request.search) });
+    qb.andWhere(searchSql(request, alias, ':psearch'), { psearch: likePattern(request.search) });
   }
   return qb;
 }
 
-function filterCondition(
+/** The SQL type a field's bound values are cast to (`uuid`, `timestamptz`, ...). */
+export const sqlType = (request: PageRequest, field: string): string =>
+  sqlCast(request.resource.fields[field]).slice(2);
+
+/** The values a filter binds, in the order of {@link filterSql}'s placeholders. */
+export function filterValues(filter: FilterClause): unknown[] {
+  const [first, second] = filter.values;
+  switch (filter.operator) {
+    case 'in':
+    case 'nin':
+      return [filter.values];
+    case 'between':
+      return [first, second];
+    case 'like':
+    case 'ilike':
+      return [likePattern(String(first))];
+    case 'is_null':
+      return [];
+    case 'eq':
+    case 'ne':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return [first];
+  }
+}
+
+/**
+ * One filter as SQL on `column`, with the given placeholders for its {@link filterValues}
+ * (`:name` in a query builder, `$n` in a statement). `is_null` puts its value in the text.
+ */
+export function filterSql(
   column: string,
   filter: FilterClause,
-  cast: string,
-  name: string,
-): [string, Record<string, unknown>] {
-  const [first, second] = filter.values;
-  const one = { [name]: first };
-  const castParam = (param: string) => `CAST(:${param} AS ${cast.slice(2)})`;
+  type: string,
+  placeholders: readonly string[],
+): string {
+  const [p, q] = placeholders;
+  const cast = (placeholder: string) => `CAST(${placeholder} AS ${type})`;
   switch (filter.operator) {
     case 'eq':
-      return [`${column} = ${castParam(name)}`, one];
+      return `${column} = ${cast(p)}`;
     case 'ne':
-      return [`${column} IS DISTINCT FROM ${castParam(name)}`, one];
+      return `${column} IS DISTINCT FROM ${cast(p)}`;
     case 'gt':
-      return [`${column} > ${castParam(name)}`, one];
+      return `${column} > ${cast(p)}`;
     case 'gte':
-      return [`${column} >= ${castParam(name)}`, one];
+      return `${column} >= ${cast(p)}`;
     case 'lt':
-      return [`${column} < ${castParam(name)}`, one];
+      return `${column} < ${cast(p)}`;
     case 'lte':
-      return [`${column} <= ${castParam(name)}`, one];
+      return `${column} <= ${cast(p)}`;
     case 'in':
-      return [`${column} = ANY(CAST(:${name} AS ${cast.slice(2)}[]))`, { [name]: filter.values }];
+      return `${column} = ANY(CAST(${p} AS ${type}[]))`;
     case 'nin':
-      return [
-        `(${column} IS NULL OR ${column} <> ALL(CAST(:${name} AS ${cast.slice(2)}[])))`,
-        { [name]: filter.values },
-      ];
+      return `(${column} IS NULL OR ${column} <> ALL(CAST(${p} AS ${type}[])))`;
     case 'between':
-      return [
-        `${column} BETWEEN ${castParam(`${name}a`)} AND ${castParam(`${name}b`)}`,
-        { [`${name}a`]: first, [`${name}b`]: second },
-      ];
+      return `${column} BETWEEN ${cast(p)} AND ${cast(q)}`;
     case 'like':
-      return [`${column} LIKE :${name}`, { [name]: likePattern(String(first)) }];
+      return `${column} LIKE ${p}`;
     case 'ilike':
-      return [`${column} ILIKE :${name}`, { [name]: likePattern(String(first)) }];
+      return `${column} ILIKE ${p}`;
     case 'is_null':
-      return [first ? `${column} IS NULL` : `${column} IS NOT NULL`, {}];
+      return filter.values[0] ? `${column} IS NULL` : `${column} IS NOT NULL`;
   }
+}
+
+/** The search condition: any searchable column ILIKE the one search placeholder. */
+export function searchSql(request: PageRequest, alias: string, placeholder: string): string {
+  const columns = Object.values(request.resource.fields)
+    .filter((spec) => spec.searchable)
+    .map((spec) => `${columnRef(alias, spec.column)} ILIKE ${placeholder}`);
+  return `(${columns.join(' OR ')})`;
 }
 
 /** Orders by the sort clauses (the last is always the primary key), optionally reversed. */

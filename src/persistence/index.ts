@@ -2,6 +2,8 @@ export { PersistenceModule } from './persistence.module';
 export { QueryObserver } from './query-observer';
 export type { ObservedQuery, CompletedQuery } from './query-observer';
 export { DatabasePool } from './database-pool';
+export { SqlReader } from './sql-reader';
+export type { ReadStatement, TextValue } from './sql-reader';
 export type { PoolStats } from './database-pool';
 export { PoolExhaustedError } from './errors/pool-exhausted.error';
 export { DatabaseUnavailableError } from './errors/database-unavailable.error';

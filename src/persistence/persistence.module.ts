@@ -20,6 +20,7 @@ import { QueryObserver } from './query-observer';
 import { databaseConfig } from './persistence.config';
 import { QueryTimingSubscriber } from './query-timing.subscriber';
 import { SchemaHealthIndicator } from './schema.health';
+import { SqlReader } from './sql-reader';
 import { SqlLogger } from './sql.logger';
 
 /** The factory's options plus, when pending migrations are applied at boot, the lock wait. */
@@ -73,6 +74,7 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
   ],
   providers: [
     DatabasePool,
+    SqlReader,
     QueryTimingSubscriber,
     SchemaHealthIndicator,
     DatabaseHealthIndicator,
@@ -80,6 +82,6 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
     PersistenceMonitoring,
     { provide: APP_FILTER, useClass: DatabaseErrorFilter },
   ],
-  exports: [PersistenceCoreModule, DatabasePool, SchemaHealthIndicator],
+  exports: [PersistenceCoreModule, DatabasePool, SqlReader, SchemaHealthIndicator],
 })
 export class PersistenceModule {}

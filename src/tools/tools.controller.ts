@@ -22,7 +22,7 @@ import {
 } from '@nestjs/swagger';
 import { Public, Roles } from '../auth';
 import { InvalidateCache } from '../caching';
-import { type Page, type PageRequest, PageQuery, Paginated } from '../pagination';
+import { type JsonPage, type PageRequest, PageQuery, Paginated } from '../pagination';
 import { CreateToolDto, UpdateToolDto } from './dto/create-tool.dto';
 import { ToolResponseDto } from './dto/tool-response.dto';
 import { TOOLS_PAGINATION } from './tools.pagination';
@@ -39,7 +39,7 @@ export class ToolsController {
   @ApiOperation({ summary: 'List tools (offset pages, by name unless sort_by says otherwise)' })
   @Paginated(TOOLS_PAGINATION, ToolResponseDto)
   @ApiBadRequestResponse({ description: 'Unknown field, operator or value, named in the message' })
-  list(@PageQuery(TOOLS_PAGINATION) page: PageRequest): Promise<Page<ToolResponseDto>> {
+  list(@PageQuery(TOOLS_PAGINATION) page: PageRequest): Promise<JsonPage<ToolResponseDto>> {
     return this.tools.list(page);
   }
 

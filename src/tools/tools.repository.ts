@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository, SelectQueryBuilder, type QueryDeepPartialEntity } from 'typeorm';
+import { In, Repository, type QueryDeepPartialEntity } from 'typeorm';
+import { defineListSource, type ListSource } from '../pagination';
+import type { ToolResponseDto } from './dto/tool-response.dto';
 import { ToolEntity } from './tool.entity';
 
 /** Writable columns of a tool. */
@@ -10,14 +12,28 @@ export type ToolPatch = Partial<Pick<ToolEntity, 'name' | 'description' | 'kind'
 const asValues = (values: ToolPatch): QueryDeepPartialEntity<ToolEntity> =>
   values as QueryDeepPartialEntity<ToolEntity>;
 
+/** Tool lists, read without entities; fields in the order of `toToolResponse`. */
+const TOOL_LIST = defineListSource<ToolResponseDto>({
+  table: 'tools',
+  fields: {
+    id: { column: 'id', kind: 'text' },
+    name: { column: 'name', kind: 'text' },
+    description: { column: 'description', kind: 'text' },
+    kind: { column: 'kind', kind: 'text' },
+    config: { column: 'config', kind: 'json' },
+    created_at: { column: 'created_at', kind: 'timestamp' },
+    updated_at: { column: 'updated_at', kind: 'timestamp' },
+  },
+});
+
 /** Data access for tools. */
 @Injectable()
 export class ToolsRepository {
   constructor(@InjectRepository(ToolEntity) private readonly tools: Repository<ToolEntity>) {}
 
-  /** The root query of tool lists; the paginator adds filters, order and bounds. */
-  listQuery(): SelectQueryBuilder<ToolEntity> {
-    return this.tools.createQueryBuilder('tool');
+  /** Where tool lists read their items; the paginator adds filters, order and bounds. */
+  listSource(): ListSource<ToolResponseDto> {
+    return TOOL_LIST;
   }
 
   findById(id: string): Promise<ToolEntity | null> {

@@ -1,7 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import { mockOf } from '../../test/helpers/mock-of';
-import type { PageRequest, Paginator } from '../pagination';
-import type { ToolEntity } from './tool.entity';
+import { JsonPage, type OffsetPageMetadata, type PageRequest, type Paginator } from '../pagination';
 import { ToolsRepository } from './tools.repository';
 import { ToolsService } from './tools.service';
 
@@ -9,43 +8,28 @@ describe(ToolsService.name, () => {
   let repository: jest.Mocked<ToolsRepository>;
   let paginator: jest.Mocked<Paginator>;
   let service: ToolsService;
-  const query = { alias: 'tool' };
+  const source = { table: 'tools' };
 
   beforeEach(() => {
     repository = mockOf<ToolsRepository>({
-      listQuery: jest.fn().mockReturnValue(query),
+      listSource: jest.fn().mockReturnValue(source),
       findById: jest.fn().mockResolvedValue(null),
       findExistingIds: jest.fn().mockResolvedValue(['a']),
       update: jest.fn().mockResolvedValue(false),
       delete: jest.fn().mockResolvedValue(false),
     });
-    paginator = mockOf<Paginator>({ paginate: jest.fn() });
+    paginator = mockOf<Paginator>({ paginateSource: jest.fn() });
     service = new ToolsService(repository, paginator);
   });
 
-  it('should page the list through the paginator and map rows to responses', async () => {
+  it('should page the list source through the paginator', async () => {
     const request = { size: 20 } as PageRequest;
-    const row = {
-      id: 'a',
-      name: 'search',
-      description: null,
-      kind: 'function',
-      config: {},
-      createdAt: new Date(0),
-      updatedAt: new Date(0),
-    } as ToolEntity;
-    const metadata = { page: 1, size: 20 };
-    paginator.paginate.mockResolvedValue({ items: [row], metadata } as never);
+    const page = new JsonPage({ page: 1 } as OffsetPageMetadata, '{"items":[]}');
+    paginator.paginateSource.mockResolvedValue(page);
 
-    const page = await service.list(request);
+    await expect(service.list(request)).resolves.toBe(page);
 
-    expect(paginator.paginate).toHaveBeenCalledWith(query, request);
-    expect(page).toEqual({
-      items: [
-        expect.objectContaining({ id: 'a', created_at: new Date(0), updated_at: new Date(0) }),
-      ],
-      metadata,
-    });
+    expect(paginator.paginateSource).toHaveBeenCalledWith(source, request);
   });
 
   it('should answer 404 for unknown tools', async () => {

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { mapPage, type Page, type PageRequest, Paginator } from '../pagination';
+import { type JsonPage, type PageRequest, Paginator } from '../pagination';
 import { CreateToolDto, UpdateToolDto } from './dto/create-tool.dto';
 import { ToolResponseDto, toToolResponse } from './dto/tool-response.dto';
 import { ToolPatch, ToolsRepository } from './tools.repository';
@@ -12,9 +12,9 @@ export class ToolsService {
     private readonly paginator: Paginator,
   ) {}
 
-  /** A page of the catalogue (by name unless `sort_by` says otherwise). */
-  async list(request: PageRequest): Promise<Page<ToolResponseDto>> {
-    return mapPage(await this.paginator.paginate(this.tools.listQuery(), request), toToolResponse);
+  /** A page of the catalogue (by name unless `sort_by` says otherwise), serialized. */
+  list(request: PageRequest): Promise<JsonPage<ToolResponseDto>> {
+    return this.paginator.paginateSource(this.tools.listSource(), request);
   }
 
   async get(id: string): Promise<ToolResponseDto> {

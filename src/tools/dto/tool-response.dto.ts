@@ -19,10 +19,10 @@ export class ToolResponseDto {
   config: Record<string, unknown>;
 
   @ApiProperty({ type: String, format: 'date-time' })
-  created_at: Date;
+  created_at: string;
 
   @ApiProperty({ type: String, format: 'date-time' })
-  updated_at: Date;
+  updated_at: string;
 }
 
 /** Maps a tool row to its response. */
@@ -33,7 +33,8 @@ export function toToolResponse(tool: ToolEntity): ToolResponseDto {
     description: tool.description,
     kind: tool.kind,
     config: tool.config,
-    created_at: tool.createdAt,
-    updated_at: tool.updatedAt,
+    // What JSON.stringify made of the Date: the wire type is the ISO string.
+    created_at: tool.createdAt.toISOString(),
+    updated_at: tool.updatedAt.toISOString(),
   };
 }
