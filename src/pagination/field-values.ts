@@ -119,9 +119,13 @@ export function toMicros(value: unknown): bigint {
   return BigInt(millis) * 1000n + BigInt(fraction.padEnd(6, '0') || '0');
 }
 
-/** PostgreSQL's timestamp text (`2026-01-01 10:00:00.5+00`) in the ISO form Date.parse reads. */
+/**
+ * PostgreSQL's timestamp text (`2026-01-01 10:00:00.5+00`) in the ISO form Date.parse reads. Only a
+ * time may end in an hour-only offset: the `-01` of a date alone (`2030-01-01`) is its day.
+ */
 function toIso(text: string): string {
-  return text.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
+  const iso = text.replace(' ', 'T');
+  return iso.includes('T') ? iso.replace(/([+-]\d{2})$/, '$1:00') : iso;
 }
 
 /** Text of a primitive field value (objects as JSON), for comparisons and cursor keys. */

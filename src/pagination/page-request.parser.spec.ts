@@ -238,6 +238,16 @@ describe(parsePageRequest.name, () => {
     });
   });
 
+  it('should take a date without a time (its "-01" day is not a time-zone offset)', () => {
+    expect(parse({ 'filter[created_at]': 'gte:2030-01-01' }).filters[0]).toMatchObject({
+      operator: 'gte',
+      values: ['2030-01-01'],
+    });
+    expect(parse({ 'filter[created_at]': 'lt:2030-01-01 10:00:00+02' }).filters[0]).toMatchObject({
+      values: ['2030-01-01 10:00:00+02'],
+    });
+  });
+
   it('should list the allowed operators of the field when the operator is unknown', () => {
     expect(problemsOf({ 'filter[status]': 'regex:.*' })).toContain(
       'filter[status] has unknown operator regex; operators: eq, ne, in, nin',
