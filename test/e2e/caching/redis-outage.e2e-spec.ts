@@ -1,7 +1,12 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PerformanceStatsRegistry, ReadinessRegistry } from '../../../src/monitoring';
 import { freePort } from '../../helpers/spawn-app';
-import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
+import {
+  CachingApp,
+  createCachingApp,
+  servedFromRedis,
+  testKeyPrefix,
+} from '../../fixtures/caching/caching-app';
 import { latencySummary, Sample, startLoad, timeUntil } from '../../fixtures/caching/load';
 import { RedisServer } from '../../fixtures/caching/redis-server';
 
@@ -25,23 +30,6 @@ async function cacheHealth(t: CachingApp): Promise<{ up: boolean; redis: unknown
     .find((s) => s.name === 'cache');
   const outcome = await check!.check();
   return { up: outcome.up, redis: (section!.stats() as { redis: unknown }).redis };
-}
-
-/**
- * True once a new entry goes through Redis again: stored by one request, read back by the next
- * with L1 emptied and no second handler run. Judged on this key alone: the load running meanwhile
- * also reads hot keys back from Redis once L1 is cleared, so a global hit counter would race it.
- */
-async function servedFromRedis(t: CachingApp, id: string): Promise<boolean> {
-  const url = `/scenario/items/${id}`;
-  const miss = await t.get(url);
-  if (miss.status !== 200 || t.engine.redisState !== 'closed') {
-    return false;
-  }
-  await sleep(5);
-  t.engine.clearL1();
-  const again = await t.get(url);
-  return again.xCache === 'HIT' && t.calls.of(`items:${id}`) === 1;
 }
 
 describe('CacheEngine with Redis down (e2e)', () => {

@@ -2,7 +2,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { getJobQueueToken, type JobQueue } from '../../../src/queues';
-import { CachingApp, createCachingApp, testKeyPrefix } from '../../fixtures/caching/caching-app';
+import {
+  CachingApp,
+  createCachingApp,
+  servedFromRedis,
+  testKeyPrefix,
+} from '../../fixtures/caching/caching-app';
 import {
   FIXTURE_QUEUE,
   FixtureQueueModule,
@@ -24,22 +29,6 @@ async function within(timeoutMs: number, check: () => Promise<boolean>): Promise
     await sleep(50);
   }
   return Date.now() - started;
-}
-
-/**
- * A new entry goes through Redis: stored by one request, read back by the next with L1 emptied
- * and no second handler run.
- */
-async function servedFromRedis(t: CachingApp, id: string): Promise<boolean> {
-  const url = `/scenario/items/${id}`;
-  const miss = await t.get(url);
-  if (miss.status !== 200 || t.engine.redisState !== 'closed') {
-    return false;
-  }
-  await sleep(5);
-  t.engine.clearL1();
-  const again = await t.get(url);
-  return again.xCache === 'HIT' && t.calls.of(`items:${id}`) === 1;
 }
 
 /** Keys under `prefix` on the Redis at `port`. */
