@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildAgents, uniquePrefix } from '../../factories/agent.factory';
 import { OpenLoopLoad, type ShotSummary } from '../../fixtures/faults/open-loop-load';
 import { RedisServer } from '../../fixtures/caching/redis-server';
@@ -75,36 +76,55 @@ describe('Redis faults under load (e2e, real process)', () => {
       await call('GET', `/agents/${id}`);
     }
     const load = new OpenLoopLoad(baseUrl, RATE, nextPath);
+    // The longest event-loop stall of this process (the load generator) in each phase: latency
+    // counts from each request's due time, so a stall here (or one of the whole 2-core machine,
+    // which stalls both processes at once) adds to every request due or in flight meanwhile. A CI
+    // run failed on one ~150 ms stall that delayed 30 L1 hits together (p99 56.7 vs 54.9 ms).
+    const stalls = monitorEventLoopDelay({ resolution: 5 });
+    const stallMs: Record<string, number> = {};
+    const enter = (phase: string) => {
+      if (stalls.count > 0) {
+        stallMs[load.phase] = stalls.max / 1e6;
+      }
+      stalls.reset();
+      load.phase = phase;
+    };
+    stalls.enable();
     load.start();
     await sleep(3000);
 
-    load.phase = 'steady';
+    enter('steady');
     await sleep(STEADY_MS);
 
-    load.phase = 'sigstop';
+    enter('sigstop');
     redis.pause();
     await sleep(FAULT_MS);
     redis.resume();
-    load.phase = 'after-sigstop';
+    enter('after-sigstop');
     await sleep(RECOVERY_MS);
 
-    load.phase = 'between';
+    enter('between');
     await sleep(2000);
 
-    load.phase = 'sigkill';
+    enter('sigkill');
     await redis.kill();
     await sleep(FAULT_MS);
     await redis.start();
-    load.phase = 'after-sigkill';
+    enter('after-sigkill');
     await sleep(RECOVERY_MS);
+    enter('done');
     await load.stop();
+    stalls.disable();
 
     const phases = ['steady', 'sigstop', 'after-sigstop', 'sigkill', 'after-sigkill'];
     const figures = Object.fromEntries(
       phases.map((phase) => [phase, load.summary(phase, SLOW_MS)]),
     );
     for (const phase of phases) {
-      console.log(`redis-faults ${phase}: ${JSON.stringify(figures[phase])}`);
+      const stall = (stallMs[phase] ?? 0).toFixed(1);
+      console.log(
+        `redis-faults ${phase}: ${JSON.stringify(figures[phase])}, longest stall of the load generator ${stall} ms`,
+      );
     }
     // X-Cache counts and the requests over 40 ms of every phase, so a red CI run shows what was
     // slow; FAULTS_DEBUG=<phase prefix> and FAULTS_DEBUG_MS=<ms> narrow it.
@@ -117,14 +137,21 @@ describe('Redis faults under load (e2e, real process)', () => {
       // Open loop at 200 req/s: a phase that sent far fewer requests hid a stall from the client.
       expect(figures[phase].count).toBeGreaterThan(0.8 * RATE * (phase === 'steady' ? 5 : 4));
     }
-    expect(figures.sigstop.p99).toBeLessThanOrEqual(steady.p99 + 50);
-    expect(figures.sigkill.p99).toBeLessThanOrEqual(steady.p99 + 50);
+    // A phase's p99 may exceed the steady one by the fault's 50 ms, plus the part of the load
+    // generator's longest stall in that phase that the steady phase did not have (see `stalls`).
+    const machineMs = (phase: string) => Math.max(0, (stallMs[phase] ?? 0) - (stallMs.steady ?? 0));
+    expect(figures.sigstop.p99).toBeLessThanOrEqual(steady.p99 + 50 + machineMs('sigstop'));
+    expect(figures.sigkill.p99).toBeLessThanOrEqual(steady.p99 + 50 + machineMs('sigkill'));
     // After a pause and after a restart with an empty Redis: 2x the steady p99, and never less
     // than the steady p99 + 25 ms (on a quiet box the steady p99 is ~8-15 ms, where 2x leaves a few
     // ms for timer noise on two shared cores). After a restart every hot L1 entry is revalidated;
     // the refreshes are paced (REVALIDATION_PAUSE_MS) so they no longer run back to back.
     const recoveryBound = Math.max(2 * steady.p99, steady.p99 + 25);
-    expect(figures['after-sigstop'].p99).toBeLessThanOrEqual(recoveryBound);
-    expect(figures['after-sigkill'].p99).toBeLessThanOrEqual(recoveryBound);
+    expect(figures['after-sigstop'].p99).toBeLessThanOrEqual(
+      recoveryBound + machineMs('after-sigstop'),
+    );
+    expect(figures['after-sigkill'].p99).toBeLessThanOrEqual(
+      recoveryBound + machineMs('after-sigkill'),
+    );
   }, 120_000);
 });
