@@ -8,6 +8,7 @@ import {
   servedFromRedis,
   testKeyPrefix,
 } from '../../fixtures/caching/caching-app';
+import { timeUntil } from '../../fixtures/caching/load';
 import {
   FIXTURE_QUEUE,
   FixtureQueueModule,
@@ -18,18 +19,6 @@ import { SENTINEL_NAME, SentinelSet } from '../../fixtures/redis/sentinel-set';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Failover (1 s down-after + election) plus the clients' reconnect backoff (capped at 2 s). */
 const RECOVERY_MS = 20_000;
-
-/** Polls `check` until it is true; returns the ms it took, or throws after `timeoutMs`. */
-async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (!(await check().catch(() => false))) {
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`not within ${timeoutMs} ms`);
-    }
-    await sleep(50);
-  }
-  return Date.now() - started;
-}
 
 /** Keys under `prefix` on the Redis at `port`. */
 async function keysOn(port: number, prefix: string): Promise<string[]> {
@@ -108,8 +97,12 @@ describe('Redis Sentinel: the cache and the queues follow a failover without a r
     })();
 
     const failoverMs = await set.failover();
-    const resumedMs = await within(RECOVERY_MS, () =>
-      servedFromRedis(cacheApp, `after-${Date.now()}`),
+    const resumedMs = Math.round(
+      await timeUntil(
+        () => servedFromRedis(cacheApp, `after-${Date.now()}`).catch(() => false),
+        RECOVERY_MS,
+        50,
+      ),
     );
     loading = false;
     await load;
@@ -117,6 +110,7 @@ describe('Redis Sentinel: the cache and the queues follow a failover without a r
       `sentinel failover: promoted in ${failoverMs} ms; cache back on Redis ${resumedMs} ms later; ${statuses.length} requests meanwhile\n`,
     );
 
+    expect(resumedMs).toBeLessThan(RECOVERY_MS);
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     // The old primary is gone: the entries and the tasks now live on the promoted replica.
