@@ -36,6 +36,12 @@ export interface SpawnOptions {
    * @default 'main'
    */
   entry?: 'main' | 'worker';
+  /**
+   * Run the build (`dist/<entry>.js`, as `npm start` does) instead of the sources through ts-node:
+   * faster to boot and to serve. The caller builds first.
+   * @default false
+   */
+  compiled?: boolean;
 }
 
 /**
@@ -45,7 +51,7 @@ export interface SpawnOptions {
  */
 export function spawnApp(
   env: Record<string, string | undefined>,
-  { inheritEnv = true, entry = 'main' }: SpawnOptions = {},
+  { inheritEnv = true, entry = 'main', compiled = false }: SpawnOptions = {},
 ): SpawnedApp {
   let output = '';
   const merged: NodeJS.ProcessEnv = inheritEnv ? { ...process.env } : { PATH: process.env.PATH };
@@ -56,14 +62,12 @@ export function spawnApp(
       merged[key] = value;
     }
   }
+  const program = compiled
+    ? [join(ROOT, 'dist', `${entry}.js`)]
+    : ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', `${entry}.ts`)];
   const child = spawn(
     process.execPath,
-    [
-      ...(process.env.SPAWN_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      '-r',
-      'ts-node/register/transpile-only',
-      join(ROOT, 'src', `${entry}.ts`),
-    ],
+    [...(process.env.SPAWN_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...program],
     { cwd: ROOT, env: merged, stdio: 'pipe' },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,0 +1,157 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { RedisServer } from '../test/fixtures/caching/redis-server';
+import { measureCrossPodInvalidation } from '../test/fixtures/fleet/cross-pod-invalidation';
+import { Fleet, startFleet } from '../test/fixtures/fleet/fleet';
+import { fleetBearer } from '../test/fixtures/fleet/fleet-http';
+import { measureJobSpread } from '../test/fixtures/fleet/fleet-jobs';
+import { measureFleetSingleFlight } from '../test/fixtures/fleet/fleet-single-flight';
+import { prepareBenchDatabase } from './lib/bench-database';
+import { prepareBenchEnv } from './lib/bench-env';
+
+// `npm run fleet`: 3 API processes and 2 workers (the build, `dist/`) on loopback with a Redis of
+// their own and the bench database; measures what a fleet does that one pod cannot show, prints
+// a report and writes bench/results/fleet.json. Counts: FLEET_WRITES (1000), FLEET_COLD (300),
+// FLEET_TASKS (1000).
+const RESULTS_FILE = join(__dirname, 'results', 'fleet.json');
+const WRITES = Number(process.env.FLEET_WRITES ?? 1000);
+const COLD = Number(process.env.FLEET_COLD ?? 300);
+const TASKS = Number(process.env.FLEET_TASKS ?? 1000);
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+interface Figure {
+  figure: string;
+  value: string;
+  goal: string;
+}
+
+async function seedAgent(databaseUrl: string): Promise<string> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const rows = await db.query<{ id: string }>(
+      `INSERT INTO agents (name, type) VALUES ('fleet-agent', 'task') RETURNING id`,
+    );
+    return rows.rows[0].id;
+  } finally {
+    await db.end();
+  }
+}
+
+async function withFleet<T>(
+  env: Record<string, string>,
+  run: (fleet: Fleet) => Promise<T>,
+): Promise<T> {
+  const fleet = await startFleet({ env, compiled: true });
+  try {
+    return await run(fleet);
+  } finally {
+    await fleet.stop();
+  }
+}
+
+async function invalidationFigure(
+  fleet: Fleet,
+  lock: string,
+  agentId: string,
+  authorization: string,
+): Promise<Figure> {
+  const seen = await measureCrossPodInvalidation(fleet, { agentId, writes: WRITES, authorization });
+  return {
+    figure: `cross-pod invalidation, ${WRITES} writes x 2 readers, CACHING__LOCK=${lock} (ms from the write's answer to a fresh read)`,
+    value: `p50 ${seen.p50Ms.toFixed(1)}, p99 ${seen.p99Ms.toFixed(1)}, max ${seen.maxMs.toFixed(1)}; ${seen.staleReads} stale reads, ${seen.neverFresh} never fresh`,
+    goal: 'p99 <= 50 ms',
+  };
+}
+
+/** A page of its own per run (the fleets share one Redis): cold on every pod. */
+let coldPage = 5;
+
+async function singleFlightFigure(
+  fleet: Fleet,
+  lock: string,
+  authorization: string,
+): Promise<Figure> {
+  const seen = await measureFleetSingleFlight(fleet, {
+    path: `/agents?size=7&page=${coldPage++}`,
+    requests: COLD,
+    authorization,
+  });
+  return {
+    figure: `fleet single-flight, ${COLD} cold requests over 3 pods, CACHING__LOCK=${lock}`,
+    value: `${seen.handlerRuns} handler run(s); statuses ${JSON.stringify(seen.statuses)}; ${seen.distinctBodies} distinct body`,
+    goal: lock === 'true' ? '<= 1' : '<= 3',
+  };
+}
+
+async function jobSpreadFigure(fleet: Fleet, authorization: string): Promise<Figure> {
+  const jobs = await measureJobSpread(fleet, { tasks: TASKS, authorization, timeoutMs: 600_000 });
+  const shares = Object.entries(jobs.perWorker)
+    .map(([worker, taken]) => `${worker} ${((100 * taken) / jobs.tasks).toFixed(1)}%`)
+    .join(', ');
+  return {
+    figure: `queue work over 2 workers, ${TASKS} tasks`,
+    value: `${shares}; ${jobs.lost} lost; ${jobs.seconds.toFixed(1)} s`,
+    goal: 'each 35-65%, 0 lost',
+  };
+}
+
+async function main(): Promise<void> {
+  prepareBenchEnv();
+  const databaseUrl = await prepareBenchDatabase();
+  log('building dist/ (skipped when up to date)...');
+  execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build-if-stale.mjs')], {
+    stdio: 'inherit',
+  });
+  const redis = new RedisServer();
+  await redis.start();
+  const admin = fleetBearer('admin');
+  const agentId = await seedAgent(databaseUrl);
+  const env = {
+    REDIS__URL: redis.url,
+    REDIS__KEY_PREFIX: 'fleet',
+    LOG_LEVEL: 'warn',
+    DATABASE__URL: databaseUrl,
+  };
+  const figures: Figure[] = [];
+  try {
+    for (const lock of ['true', 'false']) {
+      log(`fleet with CACHING__LOCK=${lock}: 3 API processes, 2 workers...`);
+      await withFleet({ ...env, CACHING__LOCK: lock }, async (fleet) => {
+        log(`  ${WRITES} writes on api-a, reads on api-b and api-c...`);
+        figures.push(await invalidationFigure(fleet, lock, agentId, admin));
+        log(`  ${COLD} cold requests over 3 pods...`);
+        figures.push(await singleFlightFigure(fleet, lock, admin));
+        if (lock === 'true') {
+          log(`  ${TASKS} tasks through the API pods...`);
+          figures.push(await jobSpreadFigure(fleet, admin));
+        }
+      });
+    }
+  } finally {
+    await redis.stop();
+  }
+  const at = new Date().toISOString();
+  const report = [
+    `fleet report ${at}: standalone Redis, one PostgreSQL, 3 API processes + 2 workers (dist/)`,
+    '| figure | measured | goal |',
+    '| --- | --- | --- |',
+    ...figures.map(({ figure, value, goal }) => `| ${figure} | ${value} | ${goal} |`),
+  ].join('\n');
+  process.stdout.write(`${report}\n`);
+  writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify({ at, topology: 'standalone', figures }, null, 2)}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`fleet failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
