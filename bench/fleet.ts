@@ -7,19 +7,23 @@ import { RedisServer } from '../test/fixtures/caching/redis-server';
 import { measureCrossPodInvalidation } from '../test/fixtures/fleet/cross-pod-invalidation';
 import { Fleet, startFleet } from '../test/fixtures/fleet/fleet';
 import { fleetBearer } from '../test/fixtures/fleet/fleet-http';
+import { measureFailover } from '../test/fixtures/fleet/fleet-failover';
 import { measureJobSpread } from '../test/fixtures/fleet/fleet-jobs';
 import { measureFleetSingleFlight } from '../test/fixtures/fleet/fleet-single-flight';
+import { SENTINEL_NAME, SentinelSet } from '../test/fixtures/redis/sentinel-set';
 import { prepareBenchDatabase } from './lib/bench-database';
 import { prepareBenchEnv } from './lib/bench-env';
 
-// `npm run fleet`: 3 API processes and 2 workers (the build, `dist/`) on loopback with a Redis of
-// their own and the bench database; measures what a fleet does that one pod cannot show, prints
-// a report and writes bench/results/fleet.json. Counts: FLEET_WRITES (1000), FLEET_COLD (300),
-// FLEET_TASKS (1000).
-const RESULTS_FILE = join(__dirname, 'results', 'fleet.json');
+// `npm run fleet [-- standalone|sentinel]`: 3 API processes and 2 workers (the build, `dist/`) on
+// loopback with Redis of their own (one server, or a primary, a replica and a sentinel) and the
+// bench database; measures what a fleet does that one pod cannot show, prints a report and writes
+// bench/results/fleet-<topology>.json. With sentinel, the primary is then killed under load.
+// Counts: FLEET_WRITES (1000), FLEET_COLD (300), FLEET_TASKS (1000), FLEET_RATE (200 req/s).
+const TOPOLOGY = process.argv[2] ?? 'standalone';
 const WRITES = Number(process.env.FLEET_WRITES ?? 1000);
 const COLD = Number(process.env.FLEET_COLD ?? 300);
 const TASKS = Number(process.env.FLEET_TASKS ?? 1000);
+const RATE = Number(process.env.FLEET_RATE ?? 200);
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 interface Figure {
@@ -51,6 +55,61 @@ async function withFleet<T>(
   } finally {
     await fleet.stop();
   }
+}
+
+/** The Redis the fleet runs on: its REDIS__* settings, a way to fail it over, and a stop. */
+interface Topology {
+  env: Record<string, string>;
+  failover?: () => Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+async function startTopology(name: string): Promise<Topology> {
+  if (name === 'standalone') {
+    const server = new RedisServer();
+    await server.start();
+    return { env: { REDIS__URL: server.url }, stop: () => server.stop() };
+  }
+  if (name === 'sentinel') {
+    const set = new SentinelSet();
+    await set.start();
+    return {
+      env: {
+        REDIS__MODE: 'sentinel',
+        REDIS__SENTINELS: set.sentinels,
+        REDIS__SENTINEL_NAME: SENTINEL_NAME,
+        REDIS__URL: 'redis://127.0.0.1:1',
+      },
+      failover: () => set.failover(),
+      stop: () => set.stop(),
+    };
+  }
+  throw new Error(`unknown topology "${name}": standalone or sentinel`);
+}
+
+async function failoverFigures(
+  fleet: Fleet,
+  failover: () => Promise<unknown>,
+  authorization: string,
+): Promise<Figure[]> {
+  const seen = await measureFailover(fleet, {
+    ratePerSecond: RATE,
+    tasks: TASKS,
+    authorization,
+    failover,
+  });
+  return [
+    {
+      figure: `primary killed under ${RATE} req/s on cached routes over 3 pods`,
+      value: `${seen.errors} errors (5xx or failed) of ${seen.requests}; X-Cache ${JSON.stringify(seen.outcomes)}; new primary after ${Math.round(seen.failoverMs)} ms`,
+      goal: '0 5xx, no restart',
+    },
+    {
+      figure: `${seen.tasks} tasks enqueued around the failover`,
+      value: `${seen.lost} lost, ${seen.completed} completed; ${seen.enqueueRetries} enqueues answered 503 and retried; degraded window ${Math.round(seen.degradedMs)} ms`,
+      goal: '0 lost; say the degraded window',
+    },
+  ];
 }
 
 async function invalidationFigure(
@@ -106,12 +165,11 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build-if-stale.mjs')], {
     stdio: 'inherit',
   });
-  const redis = new RedisServer();
-  await redis.start();
+  const redis = await startTopology(TOPOLOGY);
   const admin = fleetBearer('admin');
   const agentId = await seedAgent(databaseUrl);
   const env = {
-    REDIS__URL: redis.url,
+    ...redis.env,
     REDIS__KEY_PREFIX: 'fleet',
     LOG_LEVEL: 'warn',
     DATABASE__URL: databaseUrl,
@@ -129,6 +187,10 @@ async function main(): Promise<void> {
           log(`  ${TASKS} tasks through the API pods...`);
           figures.push(await jobSpreadFigure(fleet, admin));
         }
+        if (lock === 'false' && redis.failover) {
+          log(`  primary killed under ${RATE} req/s with ${TASKS} tasks enqueued around it...`);
+          figures.push(...(await failoverFigures(fleet, redis.failover, admin)));
+        }
       });
     }
   } finally {
@@ -136,15 +198,15 @@ async function main(): Promise<void> {
   }
   const at = new Date().toISOString();
   const report = [
-    `fleet report ${at}: standalone Redis, one PostgreSQL, 3 API processes + 2 workers (dist/)`,
+    `fleet report ${at}: ${TOPOLOGY} Redis, one PostgreSQL, 3 API processes + 2 workers (dist/)`,
     '| figure | measured | goal |',
     '| --- | --- | --- |',
     ...figures.map(({ figure, value, goal }) => `| ${figure} | ${value} | ${goal} |`),
   ].join('\n');
   process.stdout.write(`${report}\n`);
   writeFileSync(
-    RESULTS_FILE,
-    `${JSON.stringify({ at, topology: 'standalone', figures }, null, 2)}\n`,
+    join(__dirname, 'results', `fleet-${TOPOLOGY}.json`),
+    `${JSON.stringify({ at, topology: TOPOLOGY, figures }, null, 2)}\n`,
   );
 }
 
