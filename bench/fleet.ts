@@ -3,14 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { RedisServer } from '../test/fixtures/caching/redis-server';
 import { measureCrossPodInvalidation } from '../test/fixtures/fleet/cross-pod-invalidation';
 import { Fleet, startFleet } from '../test/fixtures/fleet/fleet';
 import { fleetBearer } from '../test/fixtures/fleet/fleet-http';
 import { measureFailover } from '../test/fixtures/fleet/fleet-failover';
 import { measureJobSpread } from '../test/fixtures/fleet/fleet-jobs';
 import { measureFleetSingleFlight } from '../test/fixtures/fleet/fleet-single-flight';
-import { SENTINEL_NAME, SentinelSet } from '../test/fixtures/redis/sentinel-set';
+import { startTopology } from '../test/fixtures/fleet/redis-topology';
 import { prepareBenchDatabase } from './lib/bench-database';
 import { prepareBenchEnv } from './lib/bench-env';
 
@@ -55,36 +54,6 @@ async function withFleet<T>(
   } finally {
     await fleet.stop();
   }
-}
-
-/** The Redis the fleet runs on: its REDIS__* settings, a way to fail it over, and a stop. */
-interface Topology {
-  env: Record<string, string>;
-  failover?: () => Promise<unknown>;
-  stop(): Promise<void>;
-}
-
-async function startTopology(name: string): Promise<Topology> {
-  if (name === 'standalone') {
-    const server = new RedisServer();
-    await server.start();
-    return { env: { REDIS__URL: server.url }, stop: () => server.stop() };
-  }
-  if (name === 'sentinel') {
-    const set = new SentinelSet();
-    await set.start();
-    return {
-      env: {
-        REDIS__MODE: 'sentinel',
-        REDIS__SENTINELS: set.sentinels,
-        REDIS__SENTINEL_NAME: SENTINEL_NAME,
-        REDIS__URL: 'redis://127.0.0.1:1',
-      },
-      failover: () => set.failover(),
-      stop: () => set.stop(),
-    };
-  }
-  throw new Error(`unknown topology "${name}": standalone or sentinel`);
 }
 
 async function failoverFigures(
