@@ -14,8 +14,8 @@ import { prepareBenchDatabase } from './lib/bench-database';
 import { prepareBenchEnv } from './lib/bench-env';
 
 // `npm run fleet [-- standalone|sentinel]`: 3 API processes and 2 workers (the build, `dist/`) on
-// loopback with Redis of their own (one server, or a primary, a replica and a sentinel) and the
-// bench database; measures what a fleet does that one pod cannot show, prints a report and writes
+// loopback with Redis of their own (one server, or a primary, a replica and a sentinel) and a
+// database of their own (`agentic_fleet`, created and migrated on the local server); measures what a fleet does that one pod cannot show, prints a report and writes
 // bench/results/fleet-<topology>.json. With sentinel, the primary is then killed under load.
 // Counts: FLEET_WRITES (1000), FLEET_COLD (300), FLEET_TASKS (1000), FLEET_RATE (200 req/s).
 const TOPOLOGY = process.argv[2] ?? 'standalone';
@@ -129,7 +129,7 @@ async function jobSpreadFigure(fleet: Fleet, authorization: string): Promise<Fig
 
 async function main(): Promise<void> {
   prepareBenchEnv();
-  const databaseUrl = await prepareBenchDatabase();
+  const databaseUrl = await prepareBenchDatabase('agentic_fleet', { ownDatabase: true });
   log('building dist/ (skipped when up to date)...');
   execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build-if-stale.mjs')], {
     stdio: 'inherit',

@@ -26,17 +26,22 @@ async function createDatabaseIfMissing(admin: string, name: string): Promise<voi
 }
 
 /**
- * Returns the bench database URL, ready to use: DATABASE__URL when set, otherwise
- * `agentic_bench` on the local server (created on first use). Applies pending migrations with
+ * Returns the bench database URL, ready to use: DATABASE__URL when set, otherwise `name`
+ * (`agentic_bench`) on the local server (created on first use). Applies pending migrations with
  * the app's data-source definition and creates the bench user. Sets DATABASE__URL for the app.
+ * `npm run fleet` passes a name of its own and `ownDatabase` (it writes rows the benches would
+ * then list).
  */
-export async function prepareBenchDatabase(): Promise<string> {
-  let url = process.env.DATABASE__URL;
+export async function prepareBenchDatabase(
+  name = BENCH_DATABASE,
+  { ownDatabase = false }: { ownDatabase?: boolean } = {},
+): Promise<string> {
+  let url = ownDatabase ? undefined : process.env.DATABASE__URL;
   if (!url) {
     const admin = adminUrl();
-    await createDatabaseIfMissing(admin, BENCH_DATABASE);
+    await createDatabaseIfMissing(admin, name);
     const parsed = new URL(admin);
-    parsed.pathname = `/${BENCH_DATABASE}`;
+    parsed.pathname = `/${name}`;
     url = parsed.toString();
     process.env.DATABASE__URL = url;
   }
