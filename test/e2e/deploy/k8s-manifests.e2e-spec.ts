@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
@@ -147,4 +148,65 @@ describe('deploy/k8s manifests', () => {
     expect(selectors.length).toBeGreaterThanOrEqual(5);
     expect(selectors.filter((selector) => !selects(selector))).toEqual([]);
   });
+});
+
+const OVERLAYS = join(DIR, 'overlays');
+
+describe('deploy/k8s/overlays', () => {
+  const overlays = readdirSync(OVERLAYS);
+  const base = find('ConfigMap', 'agentic-engine-api');
+  const secret = find('Secret', 'agentic-engine-api');
+  const knownKeys = new Set(
+    MODULE_CONFIGS.flatMap((config) => Object.keys(new (config.env as new () => object)())),
+  );
+
+  it('should have overlays', () => {
+    expect(overlays).toEqual(expect.arrayContaining(['sentinel']));
+  });
+
+  it.each(overlays)('%s: should build on the base and patch only the ConfigMap', (overlay) => {
+    const kustomization = loadAll(
+      readFileSync(join(OVERLAYS, overlay, 'kustomization.yaml'), 'utf8'),
+    )[0] as Doc;
+    expect(kustomization.resources).toEqual(['../..']);
+    for (const { path } of kustomization.patches as Array<{ path: string }>) {
+      const patch = loadAll(readFileSync(join(OVERLAYS, overlay, path), 'utf8'))[0] as Doc;
+      expect(patch).toMatchObject({ kind: 'ConfigMap', metadata: { name: base.metadata.name } });
+    }
+  });
+
+  it.each(overlays)(
+    '%s: should give the app an environment it boots with (base ConfigMap, patch, Secret)',
+    (overlay) => {
+      const kustomization = loadAll(
+        readFileSync(join(OVERLAYS, overlay, 'kustomization.yaml'), 'utf8'),
+      )[0] as Doc;
+      const data: Record<string, string> = { ...base.data };
+      for (const { path } of kustomization.patches as Array<{ path: string }>) {
+        const patch = loadAll(readFileSync(join(OVERLAYS, overlay, path), 'utf8'))[0] as Doc;
+        Object.assign(data, patch.data);
+        expect(validateManifest({ ...base, data })).toEqual([]);
+        // A misspelled key would be ignored by the app: every key must be one it reads.
+        expect(Object.keys(patch.data).filter((key) => !knownKeys.has(key))).toEqual([]);
+      }
+      // The Secret is read after the ConfigMap (envFrom order): its keys win. Its placeholders
+      // are refused in production, as they should be: an operator fills in random values.
+      const filled = Object.fromEntries(
+        Object.entries(secret.stringData as Record<string, string>).map(([key, value]) => [
+          key,
+          /CHANGE-ME/.test(value) && key !== 'DATABASE__URL'
+            ? randomBytes(32).toString('hex')
+            : value,
+        ]),
+      );
+      const env = { ...data, ...filled };
+
+      expect(() =>
+        validateEnvClasses(
+          MODULE_CONFIGS.map((config) => config.env),
+          env,
+        ),
+      ).not.toThrow();
+    },
+  );
 });
