@@ -25,6 +25,7 @@ import { ReadRoutingInterceptor } from './replicas/read-routing.interceptor';
 import { ReplicaMonitor } from './replicas/replica-monitor';
 import { ReplicasMonitoring } from './replicas/replicas.monitoring';
 import { WriteMarks } from './replicas/write-marks';
+import { WriteRecorder } from './replicas/write-recorder';
 import { SchemaHealthIndicator } from './schema.health';
 import { SqlReader } from './sql-reader';
 import { SqlLogger } from './sql.logger';
@@ -92,6 +93,7 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
     ReplicaMonitor,
     WriteMarks,
     ReadRouter,
+    WriteRecorder,
     ReplicasMonitoring,
     { provide: APP_FILTER, useClass: DatabaseErrorFilter },
     { provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor },
