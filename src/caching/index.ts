@@ -5,7 +5,6 @@ export { CacheResponse } from './decorators/cache-response.decorator';
 export { InvalidateCache } from './decorators/invalidate-cache.decorator';
 export { HttpCacheInterceptor } from './http/http-cache.interceptor';
 export { CachePolicy } from './http/cache-policy';
-export { CACHE_RESPONSE_OPTIONS } from './caching.constants';
 export { CacheInvalidationInterceptor } from './http/cache-invalidation.interceptor';
 export type { BuiltKey, KeyInputs } from './http/cache-key.builder';
 export type {

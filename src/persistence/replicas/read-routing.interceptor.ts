@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
-import { CACHE_RESPONSE_OPTIONS } from '../../caching';
+import { READS_FILL_CACHE } from './reads-fill-cache.decorator';
 import { runInReadScope } from './read-scope';
 import { ReplicaMonitor } from './replica-monitor';
 
@@ -10,8 +10,9 @@ const LAG_TOLERANT = new Set(['GET', 'HEAD']);
 
 /**
  * Opens each HTTP request's read scope: GET/HEAD may read replicas, the caller is the JWT
- * `sub`, and a route with `@CacheResponse` fills the cache. The scope lives for the whole
- * handler chain (the cache interceptor's miss included), so the read router sees it.
+ * `sub`, and a route marked {@link ReadsFillCache} (every `@CacheResponse`) fills a cache. The
+ * scope lives for the whole handler chain (the cache interceptor's miss included), so the read
+ * router sees it.
  */
 @Injectable()
 export class ReadRoutingInterceptor implements NestInterceptor {
@@ -25,14 +26,14 @@ export class ReadRoutingInterceptor implements NestInterceptor {
       return next.handle();
     }
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const fills = this.reflector.getAllAndOverride<unknown>(CACHE_RESPONSE_OPTIONS, [
+    const fills = this.reflector.getAllAndOverride<boolean | undefined>(READS_FILL_CACHE, [
       context.getHandler(),
       context.getClass(),
     ]);
     const scope = {
       lagTolerant: LAG_TOLERANT.has(request.method),
       principal: request.user?.id,
-      fillsCache: fills !== undefined,
+      fillsCache: fills === true,
       wrote: false,
     };
     return new Observable<unknown>((subscriber) =>
