@@ -17,12 +17,14 @@ function describe(monitor: ReplicaMonitor): Array<Record<string, unknown>> {
  * What the replicas contribute to monitoring (only when configured): the readiness check
  * `database_replicas` (its own group, never required: a replica down or lagging makes readiness
  * `degraded`, never `down`; reads then go to the primary), the `database_replicas` section of
- * `/performance/stats`, and the metrics `db_replica_up`, `db_replica_lag_seconds` and
+ * `/performance/stats` (each replica, and reads by target since boot), and the metrics `db_replica_up`, `db_replica_lag_seconds` and
  * `db_reads_total{target,reason}`.
  */
 @Injectable()
 export class ReplicasMonitoring implements OnModuleInit, OnModuleDestroy {
   private unsubscribe?: () => void;
+  /** Routed reads since boot by target, for `/performance/stats`. */
+  private readonly readsByTarget = new Map<string, number>();
 
   constructor(
     private readonly monitor: ReplicaMonitor,
@@ -47,7 +49,7 @@ export class ReplicasMonitoring implements OnModuleInit, OnModuleDestroy {
     });
     this.stats.register({
       name: 'database_replicas',
-      stats: () => ({ replicas: describe(monitor) }),
+      stats: () => ({ replicas: describe(monitor), reads: Object.fromEntries(this.readsByTarget) }),
     });
     this.metrics.gauge({
       name: 'db_replica_up',
@@ -78,7 +80,10 @@ export class ReplicasMonitoring implements OnModuleInit, OnModuleDestroy {
       help: 'Routed reads by target (primary, replica-N) and the reason for the choice',
       labelNames: ['target', 'reason'],
     });
-    this.unsubscribe = this.router.onRead((target, reason) => reads.inc({ target, reason }));
+    this.unsubscribe = this.router.onRead((target, reason) => {
+      reads.inc({ target, reason });
+      this.readsByTarget.set(target, (this.readsByTarget.get(target) ?? 0) + 1);
+    });
   }
 
   onModuleDestroy(): void {
