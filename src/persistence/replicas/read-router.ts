@@ -87,12 +87,14 @@ export class ReadRouter implements OnModuleInit {
     }
     scope.required ??= this.marks.required(scope.principal, scope.fillsCache);
     const required = await scope.required;
-    return chooseReadTarget(
-      { lagTolerant: true, wrote: scope.wrote, required },
+    const target = chooseReadTarget(
+      { lagTolerant: true, wrote: scope.wrote, required, preferred: scope.replica },
       this.monitor.replicas,
       this.config.replicas.maxLagMs,
       this.turn++,
     );
+    scope.replica = target.index ?? scope.replica;
+    return target;
   }
 
   /** The pool the current read should use, and the replica index when it is one. */

@@ -14,6 +14,8 @@ export interface ReadScope {
   readonly fillsCache: boolean;
   /** A statement other than SELECT ran: the rest of the request reads the primary. */
   wrote: boolean;
+  /** The replica this request read first: its next reads stay there while it qualifies. */
+  replica?: number;
   /** The WAL position a replica must have replayed (memoised lookup; undefined = unknown). */
   required?: Promise<Lsn | undefined>;
 }

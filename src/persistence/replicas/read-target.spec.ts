@@ -69,4 +69,14 @@ describe(chooseReadTarget.name, () => {
 
     expect(picks).toEqual([0, 1, 0, 1]);
   });
+
+  it('should keep a request on the replica it read first while that one qualifies', () => {
+    const replicas = [replica(), replica({ name: 'replica-1' })];
+
+    expect(chooseReadTarget({ ...read, preferred: 1 }, replicas, MAX_LAG, 0).index).toBe(1);
+    expect(
+      chooseReadTarget({ ...read, preferred: 1 }, [replicas[0], replica({ up: false })], MAX_LAG, 0)
+        .index,
+    ).toBe(0);
+  });
 });

@@ -36,10 +36,11 @@ export function isUsable(replica: ReplicaState, maxLagMs: number): boolean {
  * The routing rule, in one place: a read goes to a usable replica only when the request tolerates
  * lag, wrote nothing, and the replica has replayed `required` (the caller's latest write and, for
  * a cache fill, the fleet's latest write); `required` undefined means the marks could not be read,
- * so the primary. Among candidates, `turn` rotates.
+ * so the primary. Among candidates, the request's earlier replica (`preferred`, so the statements
+ * of one response see one replica's state) or else the one `turn` rotates to.
  */
 export function chooseReadTarget(
-  demand: { lagTolerant: boolean; wrote: boolean; required: Lsn | undefined },
+  demand: { lagTolerant: boolean; wrote: boolean; required: Lsn | undefined; preferred?: number },
   replicas: readonly ReplicaState[],
   maxLagMs: number,
   turn: number,
@@ -64,5 +65,6 @@ export function chooseReadTarget(
   if (caughtUp.length === 0) {
     return { reason: 'read_your_writes' };
   }
-  return { index: caughtUp[turn % caughtUp.length].index, reason: 'lag_tolerant' };
+  const preferred = caughtUp.find(({ index }) => index === demand.preferred);
+  return { index: (preferred ?? caughtUp[turn % caughtUp.length]).index, reason: 'lag_tolerant' };
 }

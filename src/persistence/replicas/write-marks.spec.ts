@@ -1,12 +1,13 @@
 import type Redis from 'ioredis';
 import type { ConfigType } from '@nestjs/config';
 import type { redisConfig } from '../../config';
+import type { RedisOutage } from '../../redis';
 import type { databaseConfig } from '../persistence.config';
 import { WriteMarks } from './write-marks';
 
 describe(WriteMarks.name, () => {
   const config = {
-    replicas: { maxLagMs: 5000, checkIntervalMs: 500, redisTimeoutMs: 20 },
+    replicas: { maxLagMs: 5000, checkIntervalMs: 500, checkTimeoutMs: 1000, redisTimeoutMs: 20 },
   } as ConfigType<typeof databaseConfig>;
   const marksWith = (redis: Partial<Record<'get' | 'eval', jest.Mock>>) =>
     new WriteMarks(
@@ -50,5 +51,33 @@ describe(WriteMarks.name, () => {
 
     await expect(marks.required('u1', false)).resolves.toBe(900);
     await expect(marks.required(undefined, true)).resolves.toBe(900);
+  });
+});
+
+describe(`${WriteMarks.name} with a suspected Redis outage`, () => {
+  it('should skip Redis (reads go to the primary) and let one call a second probe it', async () => {
+    const get = jest.fn(() => Promise.resolve('5'));
+    const outage = { suspected: true, report: jest.fn(), recovered: jest.fn() };
+    const marks = new WriteMarks(
+      { get } as unknown as Redis,
+      { keyPrefix: 'test' } as ConfigType<typeof redisConfig>,
+      {
+        replicas: {
+          maxLagMs: 5000,
+          checkIntervalMs: 500,
+          checkTimeoutMs: 1000,
+          redisTimeoutMs: 20,
+        },
+      } as ConfigType<typeof databaseConfig>,
+      outage as unknown as RedisOutage,
+    );
+
+    const probe = await marks.required('u1', false);
+    const skipped = await marks.required('u1', false);
+
+    expect(probe).toBe(5);
+    expect(outage.recovered).toHaveBeenCalledTimes(1);
+    expect(skipped).toBeUndefined();
+    expect(get).toHaveBeenCalledTimes(1);
   });
 });

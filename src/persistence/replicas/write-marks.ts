@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { redisConfig } from '../../config';
-import { InjectRedis } from '../../redis';
+import { InjectRedis, RedisOutage } from '../../redis';
 import { databaseConfig } from '../persistence.config';
 import type { Lsn } from './lsn';
 
@@ -11,6 +11,9 @@ const RAISE = `local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 0`;
+
+/** While Redis is suspected down, one call per this many ms tries it. */
+const OUTAGE_PROBE_MS = 1000;
 
 /** Redis failed or timed out: the caller reads the primary. */
 class MarksUnavailable extends Error {}
@@ -28,17 +31,21 @@ export class WriteMarks {
   private readonly prefix: string;
   private readonly local = new Map<string, { lsn: Lsn; until: number }>();
   private readonly ttlMs: number;
+  private lastTry = 0;
 
   constructor(
     @InjectRedis() private readonly redis: Redis,
     @Inject(redisConfig.KEY) redisSettings: ConfigType<typeof redisConfig>,
     @Inject(databaseConfig.KEY) private readonly config: ConfigType<typeof databaseConfig>,
+    // While another Redis user saw it fail, skip it: writes keep local marks, reads the primary.
+    @Optional() private readonly outage?: RedisOutage,
   ) {
     this.prefix = `${redisSettings.keyPrefix}:rr:lsn:`;
     // A mark is needed while a usable replica may still be behind it: a replica still short of
-    // it after max lag + two checks reads as lagging and is skipped anyway.
-    const { maxLagMs, checkIntervalMs } = config.replicas;
-    this.ttlMs = maxLagMs + 2 * checkIntervalMs + 1000;
+    // it after max lag + two checks (one to see the primary pass it, one to see the replica not
+    // follow, each up to its timeout late) reads as lagging and is skipped anyway.
+    const { maxLagMs, checkIntervalMs, checkTimeoutMs } = config.replicas;
+    this.ttlMs = maxLagMs + 2 * (checkIntervalMs + checkTimeoutMs) + 1000;
   }
 
   /** Records a write at `lsn` by `principal` (if any) and for the fleet. Never throws. */
@@ -52,7 +59,7 @@ export class WriteMarks {
       }
     }
     this.trimLocal();
-    await this.bounded(
+    await this.bounded(() =>
       Promise.all(
         keys.map((key) =>
           this.redis.eval(RAISE, 1, this.prefix + key, String(lsn), String(this.ttlMs)),
@@ -71,7 +78,7 @@ export class WriteMarks {
       return 0;
     }
     try {
-      const values = await this.bounded(
+      const values = await this.bounded(() =>
         Promise.all(keys.map((key) => this.redis.get(this.prefix + key))),
       );
       return Math.max(0, ...values.map(Number), ...keys.map((key) => this.localMark(key)));
@@ -98,7 +105,12 @@ export class WriteMarks {
     }
   }
 
-  private bounded<T>(work: Promise<T>): Promise<T> {
+  private bounded<T>(work: () => Promise<T>): Promise<T> {
+    // While an outage is suspected, one call a second goes through as the probe.
+    if (this.outage?.suspected && Date.now() - this.lastTry < OUTAGE_PROBE_MS) {
+      return Promise.reject(new MarksUnavailable('Redis outage suspected'));
+    }
+    this.lastTry = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -106,6 +118,17 @@ export class WriteMarks {
         this.config.replicas.redisTimeoutMs,
       );
     });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([work(), timeout]).then(
+      (value) => {
+        clearTimeout(timer);
+        this.outage?.recovered();
+        return value;
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        this.outage?.report();
+        throw error;
+      },
+    );
   }
 }
