@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildAgent } from '../../factories/agent.factory';
+import { checkExposition } from '../../helpers/exposition-check';
 import { scopedEnv } from '../../helpers/scoped-env';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 import { ReplicatedPostgres } from './support/replicated-postgres';
@@ -124,6 +125,18 @@ describe('PostgreSQL read replicas (e2e)', () => {
     expect(anonymous.status).toBe(404);
     expect(otherUser.status).toBe(404);
     expect((await readsOf(podB))['replica-0']).toBeGreaterThanOrEqual(2);
+  });
+
+  it('should expose replica health and reads per target in /metrics, in valid exposition format', async () => {
+    const res = await fetch(`${podB.base}/metrics`, { signal: AbortSignal.timeout(15_000) });
+    const text = await res.text();
+
+    expect(res.status).toBe(200);
+    expect(checkExposition(text)).toEqual([]);
+    expect(text).toMatch(/^db_replica_up\{replica="replica-0"\} 1$/m);
+    expect(text).toMatch(/^db_replica_lag_seconds\{replica="replica-0"\} [0-9.e-]+$/m);
+    expect(text).toMatch(/^db_reads_total\{target="replica-0",reason="lag_tolerant"\} [1-9]/m);
+    expect(text).toMatch(/^db_reads_total\{target="primary",reason="read_your_writes"\} [1-9]/m);
   });
 
   it(`should let ${PAIRS} write-then-read pairs of one user read their write every time (replay paused, reads on the other pod)`, async () => {
