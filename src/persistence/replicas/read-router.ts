@@ -6,6 +6,7 @@ import { DataSource, QueryFailedError, type ReplicationMode } from 'typeorm';
 import { classifyDriverError } from '../errors/classify-database-error';
 import { databaseConfig } from '../persistence.config';
 import { QueryObserver } from '../query-observer';
+import { changesData } from '../sql-text';
 import { currentReadScope } from './read-scope';
 import { chooseReadTarget, type ReadReason, type ReadTarget } from './read-target';
 import { ReplicaMonitor } from './replica-monitor';
@@ -54,9 +55,9 @@ export class ReadRouter implements OnModuleInit {
     private readonly marks: WriteMarks,
     observer: QueryObserver,
   ) {
-    observer.onQuery(({ kind }) => {
+    observer.onQuery(({ sql }) => {
       const scope = currentReadScope();
-      if (scope && kind !== 'SELECT' && kind !== 'SHOW') {
+      if (scope && !scope.wrote && changesData(sql)) {
         scope.wrote = true;
       }
     });

@@ -1,23 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AfterQueryEvent, DataSource, EntitySubscriberInterface } from 'typeorm';
-import { statementKind } from '../sql-text';
+import { changesData, statementKind } from '../sql-text';
 import { parseLsn } from './lsn';
 import { currentReadScope } from './read-scope';
 import { ReplicaMonitor } from './replica-monitor';
 import { WriteMarks } from './write-marks';
 
-/** Statements that change nothing by themselves (transaction control, reads, settings). */
-const NOT_WRITES = new Set([
-  'SELECT',
-  'SHOW',
-  'SET',
-  'START',
-  'BEGIN',
-  'ROLLBACK',
-  'SAVEPOINT',
-  'RELEASE',
-]);
 /** When the write's position cannot be read: the caller and cache fills read the primary. */
 const UNKNOWN_POSITION = Number.MAX_SAFE_INTEGER;
 
@@ -47,9 +36,9 @@ export class WriteRecorder implements EntitySubscriberInterface, OnModuleInit {
     if (!event.success) {
       return;
     }
-    const kind = statementKind(event.query);
     const committed =
-      kind === 'COMMIT' || (!NOT_WRITES.has(kind) && !event.queryRunner.isTransactionActive);
+      statementKind(event.query) === 'COMMIT' ||
+      (!event.queryRunner.isTransactionActive && changesData(event.query));
     if (committed) {
       return this.record(event);
     }

@@ -114,6 +114,9 @@ describe('PostgreSQL read replicas (e2e)', () => {
     const own = await call(podB, 'GET', `/tools/${id}`, admin);
     const anonymous = await call(podB, 'GET', `/tools/${id}`);
     const otherUser = await call(podB, 'GET', `/tools/${id}`, auth(podB, 'user', randomUUID()));
+    // The list (SqlReader, a list source) and its count come from the replica too.
+    const list = await call(podB, 'GET', `/tools?filter[id]=eq:${id}&count=exact`);
+    const ownList = await call(podB, 'GET', `/tools?filter[id]=eq:${id}&count=exact`, admin);
     const [onReplica] = await pg.sql(
       pg.replicaPort,
       `SELECT count(*)::int AS n FROM tools WHERE id = '${id}'`,
@@ -124,7 +127,9 @@ describe('PostgreSQL read replicas (e2e)', () => {
     expect(onReplica.n).toBe(0);
     expect(anonymous.status).toBe(404);
     expect(otherUser.status).toBe(404);
-    expect((await readsOf(podB))['replica-0']).toBeGreaterThanOrEqual(2);
+    expect(list.body).toMatchObject({ items: [], metadata: { total: 0 } });
+    expect(ownList.body).toMatchObject({ items: [{ id }], metadata: { total: 1 } });
+    expect((await readsOf(podB))['replica-0']).toBeGreaterThanOrEqual(3);
   });
 
   it('should expose replica health and reads per target in /metrics, in valid exposition format', async () => {
