@@ -7,6 +7,7 @@ import {
   SelectQueryBuilder,
   type QueryDeepPartialEntity,
 } from 'typeorm';
+import { queryForRead } from '../persistence';
 import type { ToolEntity } from '../tools';
 import { AgentEntity } from './agent.entity';
 import { AgentWorkflowSummaryDto } from './dto/agent-detail-response.dto';
@@ -66,7 +67,8 @@ export class AgentsRepository {
    * workflows module; reading these four columns here avoids a module cycle.
    */
   findWorkflowSummaries(id: string): Promise<AgentWorkflowSummaryDto[]> {
-    return this.dataSource.query(
+    return queryForRead(
+      this.dataSource,
       'SELECT id, name, status, created_at FROM workflows WHERE agent_id = $1 ORDER BY created_at, id',
       [id],
     );

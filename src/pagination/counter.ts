@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { SelectQueryBuilder } from 'typeorm';
+import { queryForRead } from '../persistence';
 import { CountCache } from './count-cache';
 import { PageRequest } from './page-request';
 import { PaginationConfig } from './pagination.config';
@@ -34,9 +35,12 @@ export function countQueryOf<T extends object>(filtered: SelectQueryBuilder<T>):
     params,
     filtered: filtered.expressionMap.wheres.length > 0,
     value: async (statement, values) => {
-      const rows: Array<Record<string, unknown>> = await filtered.connection.query(statement, [
-        ...values,
-      ]);
+      // A count is a lag-tolerant read: a replica when configured, like the page's own query.
+      const rows = await queryForRead<Array<Record<string, unknown>>>(
+        filtered.connection,
+        statement,
+        values,
+      );
       return rows[0] === undefined ? undefined : Object.values(rows[0])[0];
     },
   };

@@ -11,16 +11,28 @@ export const MIGRATIONS_TABLE = 'migrations';
  * Pool mapping (pg-pool): `min = POOL_SIZE`, `max = POOL_SIZE + POOL_MAX_OVERFLOW`,
  * `connectionTimeoutMillis = POOL_TIMEOUT * 1000`, `maxLifetimeSeconds = POOL_RECYCLE`,
  * `idleTimeoutMillis = POOL_IDLE_TIMEOUT_MS`, `statement_timeout = STATEMENT_TIMEOUT_MS` on every
- * connection and the client-side `query_timeout = QUERY_TIMEOUT_MS` above it.
+ * connection and the client-side `query_timeout = QUERY_TIMEOUT_MS` above it. With
+ * `replicaUrls`, TypeORM's replication mode opens one pool per replica with the same settings
+ * (the read router decides which one a read uses; writes and transactions use the primary).
  */
 export function buildDataSourceOptions(
   config: DatabaseConfig,
   url: string,
   logger?: Logger,
+  replicaUrls: readonly string[] = [],
 ): DataSourceOptions {
+  const connection =
+    replicaUrls.length === 0
+      ? { url }
+      : {
+          replication: {
+            master: { url },
+            slaves: replicaUrls.map((replica) => ({ url: replica })),
+          },
+        };
   return {
     type: 'postgres',
-    url,
+    ...connection,
     // Entities register through TypeOrmModule.forFeature in their owning module; the CLI
     // finds them by file name.
     entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],

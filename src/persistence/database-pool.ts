@@ -5,6 +5,8 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseConfig } from './persistence.config';
 
+type BudgetRow = { max_connections: string; reserved: string };
+
 /** Point-in-time numbers of the connection pool. */
 export interface PoolStats {
   /** Connections open (idle + in use). */
@@ -63,21 +65,54 @@ export class DatabasePool implements OnApplicationBootstrap {
     clients.forEach((client) => client.release());
   }
 
-  /** Warns when all expected instances at `max` would exceed the server's `max_connections`. */
+  /**
+   * Warns when all expected instances at `max` would exceed a server's `max_connections`: the
+   * primary, and each replica (its own pool of the same size). The replica monitor's connections
+   * count too (one per server per instance). A replica that does not answer is skipped.
+   */
   async checkBudget(): Promise<void> {
-    const rows: Array<{ max_connections: string; reserved: string }> = await this.dataSource.query(
+    const replicas = this.replicaPools();
+    const monitorConnections = replicas.length > 0 ? 1 : 0;
+    await this.checkServerBudget(
+      'primary',
+      (sql) => this.dataSource.query<BudgetRow[]>(sql),
+      monitorConnections,
+    );
+    await Promise.all(
+      replicas.map((pool, index) =>
+        this.checkServerBudget(
+          `replica-${index}`,
+          async (sql) => (await pool.query<BudgetRow>(sql)).rows,
+          monitorConnections,
+        ).catch(() => this.logger.warn(`replica-${index} did not answer the budget check`)),
+      ),
+    );
+  }
+
+  private async checkServerBudget(
+    server: string,
+    query: (sql: string) => Promise<BudgetRow[]>,
+    extraPerInstance: number,
+  ): Promise<void> {
+    const rows = await query(
       `SELECT current_setting('max_connections') AS max_connections,
               current_setting('superuser_reserved_connections') AS reserved`,
     );
     const available = Number(rows[0].max_connections) - Number(rows[0].reserved);
-    const needed = this.config.expectedInstances * this.config.pool.max;
+    const perInstance = this.config.pool.max + extraPerInstance;
+    const needed = this.config.expectedInstances * perInstance;
     if (needed > available) {
       this.logger.warn(
-        `Connection budget exceeded: ${this.config.expectedInstances} instance(s) x pool max ${this.config.pool.max} = ${needed} connections, ` +
+        `Connection budget exceeded on the ${server}: ${this.config.expectedInstances} instance(s) x (pool max ${this.config.pool.max}` +
+          `${extraPerInstance > 0 ? ` + ${extraPerInstance} replica monitor` : ''}) = ${needed} connections, ` +
           `but the server allows ${available} (max_connections minus reserved). ` +
           'Lower DATABASE__POOL_SIZE/DATABASE__POOL_MAX_OVERFLOW or raise max_connections.',
       );
     }
+  }
+
+  private replicaPools(): Pool[] {
+    return (this.dataSource.driver as unknown as { slaves?: Pool[] }).slaves ?? [];
   }
 
   private pool(): Pool | undefined {

@@ -22,3 +22,5 @@ export { classifyDriverError } from './errors/classify-database-error';
 export type { DatabaseFault } from './errors/classify-database-error';
 export { migrationConfig, MigrationEnv } from './migration.config';
 export { SchemaHealthIndicator } from './schema.health';
+export { ReadsFillCache, READS_FILL_CACHE } from './replicas/reads-fill-cache.decorator';
+export { queryForRead } from './replicas/query-for-read';

@@ -1,5 +1,5 @@
 import { EnvValidationError, validateEnv } from '../config';
-import { DatabaseEnv } from './persistence.config';
+import { DatabaseEnv, splitList } from './persistence.config';
 
 describe(DatabaseEnv.name, () => {
   it('should default the query timeout above the statement timeout', () => {
@@ -31,5 +31,52 @@ describe(DatabaseEnv.name, () => {
     });
 
     expect(env.DATABASE__QUERY_TIMEOUT_MS).toBe(1000);
+  });
+});
+
+describe('DATABASE__REPLICA_URLS', () => {
+  const primary = { DATABASE__URL: 'postgres://app:secret@primary:5432/app' };
+
+  it('should be empty by default (no replicas)', () => {
+    expect(splitList(validateEnv(DatabaseEnv, primary).DATABASE__REPLICA_URLS)).toEqual([]);
+  });
+
+  it('should split a comma-separated list, ignoring blanks', () => {
+    const env = validateEnv(DatabaseEnv, {
+      ...primary,
+      DATABASE__REPLICA_URLS: ' postgres://a:pw@r1/app , ,postgresql://a:pw@r2/app',
+    });
+
+    expect(splitList(env.DATABASE__REPLICA_URLS)).toEqual([
+      'postgres://a:pw@r1/app',
+      'postgresql://a:pw@r2/app',
+    ]);
+  });
+
+  it('should name the key and never echo the value of a bad entry', () => {
+    const validate = () =>
+      validateEnv(DatabaseEnv, {
+        ...primary,
+        DATABASE__REPLICA_URLS: 'postgres://a:hunter2@r1/app,mysql://a:hunter2@r2/app',
+      });
+
+    expect(validate).toThrow(
+      'DATABASE__REPLICA_URLS: must be a comma-separated list of postgres:// URLs',
+    );
+    expect(validate).not.toThrow(/hunter2/);
+  });
+
+  it('should refuse replicas without DATABASE__URL', () => {
+    const validate = () =>
+      validateEnv(DatabaseEnv, { DATABASE__REPLICA_URLS: 'postgres://a:pw@r1/app' });
+
+    expect(validate).toThrow('DATABASE__REPLICA_URLS: needs DATABASE__URL');
+  });
+
+  it('should reject a max lag below 100 ms, naming the key', () => {
+    const validate = () =>
+      validateEnv(DatabaseEnv, { ...primary, DATABASE__REPLICA_MAX_LAG_MS: '10' });
+
+    expect(validate).toThrow(/DATABASE__REPLICA_MAX_LAG_MS: /);
   });
 });

@@ -17,12 +17,34 @@ function GreaterThanKey(other: string): PropertyDecorator {
   });
 }
 
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
+
+/** Comma-separated postgres:// URLs (empty = none); the message never echoes a value. */
+function IsPostgresUrlList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isPostgresUrlList',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && splitList(value).every((url) => POSTGRES_URL.test(url)),
+      defaultMessage: () => '$property must be a comma-separated list of postgres:// URLs',
+    },
+  });
+}
+
+/** The non-empty entries of a comma-separated list (`DATABASE__REPLICA_URLS`). */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}
+
 /** Env keys of the database connection and its pool (see the README's pool mapping). */
 export class DatabaseEnv {
   /** postgres:// URL. When unset, `npm start` runs an embedded PostgreSQL in `.data/`. */
   @IsOptional()
   @IsString()
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: '$property must be a postgres:// URL' })
+  @Matches(POSTGRES_URL, { message: '$property must be a postgres:// URL' })
   DATABASE__URL?: string;
 
   /** Connections kept open (pg `min`), pre-opened at boot when warm-up is on. */
@@ -77,6 +99,51 @@ export class DatabaseEnv {
   @EnvInt(1, 10000)
   DATABASE__EXPECTED_INSTANCES = 1;
 
+  /**
+   * Streaming replicas for lag-tolerant reads, comma-separated postgres:// URLs. Empty: every
+   * statement runs on `DATABASE__URL`, as without replicas.
+   */
+  @IsPostgresUrlList()
+  @ValidateBy({
+    name: 'replicasNeedUrl',
+    validator: {
+      validate: (value: unknown, args: ValidationArguments) =>
+        !value || (args.object as Record<string, unknown>).DATABASE__URL !== undefined,
+      defaultMessage: () => '$property needs DATABASE__URL (the embedded server has no replicas)',
+    },
+  })
+  DATABASE__REPLICA_URLS = '';
+
+  /**
+   * A replica whose replay is further behind the primary than this (ms) is skipped. 5 s: public
+   * entries live 60-3600 s in the response cache anyway, writers read their own writes from the
+   * primary, and a replica that far behind is usually stuck (a replay conflict, a paused replay).
+   */
+  @EnvInt(100, 86400000)
+  DATABASE__REPLICA_MAX_LAG_MS = 5000;
+
+  /** How often each replica's reachability and replay position are polled (ms). */
+  @EnvInt(50, 60000)
+  DATABASE__REPLICA_CHECK_INTERVAL_MS = 500;
+
+  /** Bound on one replica check (connect + statement, ms); a check that takes longer marks it down. */
+  @EnvInt(50, 60000)
+  DATABASE__REPLICA_CHECK_TIMEOUT_MS = 1000;
+
+  /**
+   * Bound on the Redis lookups and writes of the read-your-writes marks (ms). A read whose lookup
+   * fails or times out goes to the primary.
+   */
+  @EnvInt(5, 10000)
+  DATABASE__REPLICA_REDIS_TIMEOUT_MS = 50;
+
+  /**
+   * Named (server-side) prepared statements for hot list reads (`SqlReader`). Turn off behind a
+   * PgBouncer in transaction mode older than 1.21 or without `max_prepared_statements`.
+   */
+  @EnvBoolean()
+  DATABASE__PREPARED_STATEMENTS = true;
+
   /** Data directory of the embedded PostgreSQL (used only when DATABASE__URL is unset). */
   @IsString()
   DATABASE__EMBEDDED_DIR = '.data/postgres';
@@ -105,6 +172,14 @@ export const databaseConfig = registerAs('database', () => {
     runMigrations: env.DATABASE__RUN_MIGRATIONS,
     expectedInstances: env.DATABASE__EXPECTED_INSTANCES,
     embedded: { dir: env.DATABASE__EMBEDDED_DIR, port: env.DATABASE__EMBEDDED_PORT },
+    preparedStatements: env.DATABASE__PREPARED_STATEMENTS,
+    replicas: {
+      urls: splitList(env.DATABASE__REPLICA_URLS),
+      maxLagMs: env.DATABASE__REPLICA_MAX_LAG_MS,
+      checkIntervalMs: env.DATABASE__REPLICA_CHECK_INTERVAL_MS,
+      checkTimeoutMs: env.DATABASE__REPLICA_CHECK_TIMEOUT_MS,
+      redisTimeoutMs: env.DATABASE__REPLICA_REDIS_TIMEOUT_MS,
+    },
   };
 });
 

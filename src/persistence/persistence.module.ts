@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MonitoringCoreModule } from '../monitoring';
+import { RedisModule } from '../redis';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseErrorFilter } from './database-error.filter';
 import { DatabaseHealthIndicator } from './database.health';
@@ -19,6 +20,12 @@ import { PersistenceMonitoring } from './persistence.monitoring';
 import { QueryObserver } from './query-observer';
 import { databaseConfig } from './persistence.config';
 import { QueryTimingSubscriber } from './query-timing.subscriber';
+import { ReadRouter } from './replicas/read-router';
+import { ReadRoutingInterceptor } from './replicas/read-routing.interceptor';
+import { ReplicaMonitor } from './replicas/replica-monitor';
+import { ReplicasMonitoring } from './replicas/replicas.monitoring';
+import { WriteMarks } from './replicas/write-marks';
+import { WriteRecorder } from './replicas/write-recorder';
 import { SchemaHealthIndicator } from './schema.health';
 import { SqlReader } from './sql-reader';
 import { SqlLogger } from './sql.logger';
@@ -30,12 +37,15 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
  * PostgreSQL through TypeORM: the pool from `DATABASE__*`, migrations at boot, the slow-query log,
  * typed errors for pool exhaustion and outages, an embedded server when no URL is configured,
  * and its health, metrics and stats registered with monitoring ({@link PersistenceMonitoring}).
+ * With `DATABASE__REPLICA_URLS`, lag-tolerant reads go to streaming replicas ({@link ReadRouter})
+ * with read-your-writes across pods ({@link WriteMarks}, {@link ReadRoutingInterceptor}).
  */
 @Module({
   imports: [
     PersistenceCoreModule,
     MonitoringCoreModule,
     TerminusModule,
+    RedisModule,
     TypeOrmModule.forRootAsync({
       imports: [PersistenceCoreModule],
       inject: [databaseConfig.KEY, migrationConfig.KEY, EmbeddedDatabase, QueryObserver],
@@ -47,7 +57,7 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
       ) => {
         const url = config.url ?? (await embedded.start(config.embedded));
         return {
-          ...buildDataSourceOptions(config, url, new SqlLogger(observer)),
+          ...buildDataSourceOptions(config, url, new SqlLogger(observer), config.replicas.urls),
           driver: instrumentedPg((waitMs, ok) => observer.acquired(waitMs, ok)),
           // Run by dataSourceFactory below, under the migration lock (TypeORM's own run takes none).
           migrationsRun: false,
@@ -80,7 +90,13 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
     DatabaseHealthIndicator,
     DatabaseMetrics,
     PersistenceMonitoring,
+    ReplicaMonitor,
+    WriteMarks,
+    ReadRouter,
+    WriteRecorder,
+    ReplicasMonitoring,
     { provide: APP_FILTER, useClass: DatabaseErrorFilter },
+    { provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor },
   ],
   exports: [PersistenceCoreModule, DatabasePool, SqlReader, SchemaHealthIndicator],
 })

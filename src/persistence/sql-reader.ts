@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DatabaseError, type Pool, type QueryArrayConfig } from 'pg';
+import { DatabaseError, type Pool, type PoolClient, type QueryArrayConfig } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { databaseConfig } from './persistence.config';
 import { QueryObserver } from './query-observer';
+import { ReadRouter } from './replicas/read-router';
 
 /** A column value as PostgreSQL's text output (no type parsing); SQL NULL is null. */
 export type TextValue = string | null;
@@ -12,7 +15,9 @@ export interface ReadStatement {
   text: string;
   /**
    * Name of the prepared statement (unique per text): each connection parses and plans it once,
-   * then only binds and executes it. Leave it out for one-off statements.
+   * then only binds and executes it. Leave it out for one-off statements. Ignored when
+   * `DATABASE__PREPARED_STATEMENTS=false` (PgBouncer in transaction mode without
+   * `max_prepared_statements`).
    */
   name?: string;
 }
@@ -27,19 +32,45 @@ const TEXT_TYPES = { getTypeParser: () => asText };
  * columns to responses themselves. Statements report to the {@link QueryObserver} and the SQL
  * logger (slow and failed statements) like TypeORM's, and errors reach the database error filter
  * as the same `QueryFailedError` (pool exhaustion and outages as their own typed errors).
+ * Statements go where the {@link ReadRouter} says (a replica for lag-tolerant reads); one that
+ * fails because its replica is unreachable runs again on the primary.
  */
 @Injectable()
 export class SqlReader {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly observer: QueryObserver,
+    private readonly router: ReadRouter,
+    @Inject(databaseConfig.KEY) private readonly config: ConfigType<typeof databaseConfig>,
   ) {}
 
   /** The statement's rows, each an array of text values in select-list order. */
   async textRows(statement: ReadStatement, values: readonly unknown[]): Promise<TextValue[][]> {
-    const { text, name } = statement;
+    const { pool, replica } = await this.router.readPool();
+    if (replica !== undefined) {
+      const client = await pool.connect().catch(() => undefined);
+      if (client) {
+        try {
+          return await this.run(client, statement, values);
+        } catch (error) {
+          if (!this.router.shouldRetryOnPrimary(error)) {
+            throw error;
+          }
+        }
+      }
+      this.router.replicaFailed(replica);
+    }
     // Acquire errors (PoolExhaustedError, DatabaseUnavailableError) pass through, as with TypeORM.
-    const client = await this.pool().connect();
+    return this.run(await this.master().connect(), statement, values);
+  }
+
+  private async run(
+    client: PoolClient,
+    statement: ReadStatement,
+    values: readonly unknown[],
+  ): Promise<TextValue[][]> {
+    const { text } = statement;
+    const name = this.config.preparedStatements ? statement.name : undefined;
     const logger = this.dataSource.logger;
     logger.logQuery(text, values as unknown[]);
     const started = Date.now();
@@ -74,7 +105,7 @@ export class SqlReader {
     }
   }
 
-  private pool(): Pool {
+  private master(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 }

@@ -49,6 +49,36 @@ export function statementKind(sql: string): string {
   return match ? match[1].toUpperCase() : 'UNKNOWN';
 }
 
+const READ_KINDS = new Set(['SELECT', 'SHOW', 'EXPLAIN', 'VALUES', 'TABLE']);
+const CONTROL_KINDS = new Set([
+  'SET',
+  'RESET',
+  'START',
+  'BEGIN',
+  'COMMIT',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'RELEASE',
+]);
+// Our statements spell keywords in capitals; identifiers (updated_at) never match whole words.
+const MODIFYING = /\b(INSERT|UPDATE|DELETE|MERGE)\b/;
+
+/**
+ * Whether the statement may change data: anything but reads (`SELECT`, `SHOW`, a `WITH` whose
+ * parts only read, `EXPLAIN` without `ANALYZE` of a write) and transaction control. Read routing
+ * uses it: a request that changed data reads the primary, and the change's WAL position is recorded.
+ */
+export function changesData(sql: string): boolean {
+  const kind = statementKind(sql);
+  if (kind === 'WITH') {
+    return MODIFYING.test(sql);
+  }
+  if (kind === 'EXPLAIN') {
+    return /\bANALYZE\b/i.test(sql) && MODIFYING.test(sql);
+  }
+  return !READ_KINDS.has(kind) && !CONTROL_KINDS.has(kind);
+}
+
 /** Removes quoted values from a driver error message (PostgreSQL quotes the offending input). */
 export function redactMessage(message: string): string {
   return message.replace(/"[^"]*"/g, '"?"').replace(/'[^']*'/g, "'?'");

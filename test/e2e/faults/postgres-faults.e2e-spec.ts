@@ -1,6 +1,7 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { classifyDriverError } from '../../../src/persistence';
 import { buildAgent, buildAgents, uniquePrefix } from '../../factories/agent.factory';
+import { scopedEnv } from '../../helpers/scoped-env';
 import { createTestApp, TestApp } from '../../helpers/test-app';
 import { ThrowawayPostgres } from './support/throwaway-postgres';
 
@@ -91,14 +92,8 @@ describe('PostgreSQL faults (e2e, own embedded server)', () => {
   let base: string;
   let auth: Record<string, string>;
   let agentId: string;
-  const saved: Record<string, string | undefined> = {};
-
-  const setEnv = (values: Record<string, string>) => {
-    for (const [key, value] of Object.entries(values)) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-  };
+  const env = scopedEnv();
+  const setEnv = (values: Record<string, string>) => env.set(values);
 
   const get = (path: string) => fetch(`${base}${path}`, { signal: AbortSignal.timeout(15_000) });
 
@@ -164,13 +159,7 @@ describe('PostgreSQL faults (e2e, own embedded server)', () => {
     pg?.thaw();
     await t?.close().catch(() => undefined);
     await pg?.destroy();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) {
-        delete process.env[key];
-      } else {
-        process.env[key] = value;
-      }
-    }
+    env.restore();
   }, 60_000);
 
   describe('COPY data errors', () => {
