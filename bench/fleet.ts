@@ -5,20 +5,25 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { measureCrossPodInvalidation } from '../test/fixtures/fleet/cross-pod-invalidation';
 import { Fleet, startFleet } from '../test/fixtures/fleet/fleet';
-import { fleetBearer } from '../test/fixtures/fleet/fleet-http';
+import { call, counterTotal, fleetBearer } from '../test/fixtures/fleet/fleet-http';
 import { measureFailover } from '../test/fixtures/fleet/fleet-failover';
 import { measureJobSpread } from '../test/fixtures/fleet/fleet-jobs';
 import { measureFleetSingleFlight } from '../test/fixtures/fleet/fleet-single-flight';
 import { startTopology } from '../test/fixtures/fleet/redis-topology';
+import { ReplicatedPostgres } from '../test/fixtures/persistence/replicated-postgres';
 import { prepareBenchDatabase } from './lib/bench-database';
 import { prepareBenchEnv } from './lib/bench-env';
 
-// `npm run fleet [-- standalone|sentinel]`: 3 API processes and 2 workers (the build, `dist/`) on
-// loopback with Redis of their own (one server, or a primary, a replica and a sentinel) and a
-// database of their own (`agentic_fleet`, created and migrated on the local server); measures what a fleet does that one pod cannot show, prints a report and writes
+// `npm run fleet [-- standalone|sentinel] [replicas]`: 3 API processes and 2 workers (the build,
+// `dist/`) on loopback with Redis of their own (one server, or a primary, a replica and a
+// sentinel) and a database of their own (`agentic_fleet`, created and migrated on the local server,
+// or with `replicas` on a throwaway primary whose streaming replica serves the pods' reads); measures what a fleet does that one pod cannot show, prints a report and writes
 // bench/results/fleet-<topology>.json. With sentinel, the primary is then killed under load.
 // Counts: FLEET_WRITES (1000), FLEET_COLD (300), FLEET_TASKS (1000), FLEET_RATE (200 req/s).
-const TOPOLOGY = process.argv[2] ?? 'standalone';
+const ARGS = process.argv.slice(2);
+const TOPOLOGY = ARGS.find((arg) => arg !== 'replicas') ?? 'standalone';
+/** `replicas`: a throwaway PostgreSQL primary with a streaming replica instead of the local server. */
+const REPLICAS = ARGS.includes('replicas');
 const WRITES = Number(process.env.FLEET_WRITES ?? 1000);
 const COLD = Number(process.env.FLEET_COLD ?? 300);
 const TASKS = Number(process.env.FLEET_TASKS ?? 1000);
@@ -127,9 +132,53 @@ async function jobSpreadFigure(fleet: Fleet, authorization: string): Promise<Fig
   };
 }
 
+/** Reads the API pods have run on the replica and on the primary so far (`db_reads_total`). */
+async function readsByTarget(fleet: Fleet): Promise<{ replica: number; primary: number }> {
+  const totals = { replica: 0, primary: 0 };
+  for (const pod of fleet.apis) {
+    const { body } = await call<string>(pod, '/metrics');
+    // Targets are `primary` and `replica-<index>`.
+    const primary = counterTotal(body, 'db_reads_total', { target: 'primary' });
+    totals.primary += primary;
+    totals.replica += counterTotal(body, 'db_reads_total') - primary;
+  }
+  return totals;
+}
+
+/**
+ * Where reads ran: during the run above (cache fills right after writes must see those writes:
+ * the primary, by design), then for 300 anonymous uncached list reads (`GET /tools?size=20`).
+ */
+async function readTargetsFigure(fleet: Fleet): Promise<Figure> {
+  const during = await readsByTarget(fleet);
+  for (let read = 0; read < 300; read += 30) {
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => call(fleet.apis[(read + i) % 3], '/tools?size=20')),
+    );
+  }
+  const after = await readsByTarget(fleet);
+  return {
+    figure: 'reads by target on the 3 API pods (db_reads_total)',
+    value: `during the writes and fills above: replica ${during.replica}, primary ${during.primary}; 300 anonymous GET /tools?size=20 then: replica ${after.replica - during.replica}, primary ${after.primary - during.primary}`,
+    goal: 'public reads on the replica; reads that must see a write on the primary',
+  };
+}
+
 async function main(): Promise<void> {
   prepareBenchEnv();
+  const replicated = REPLICAS ? await ReplicatedPostgres.create() : undefined;
+  if (replicated) {
+    process.env.BENCH_DATABASE_ADMIN_URL = replicated.primaryUrl.replace(/\/[^/]*$/, '/postgres');
+  }
   const databaseUrl = await prepareBenchDatabase('agentic_fleet', { ownDatabase: true });
+  const replicaEnv: Record<string, string> = replicated
+    ? {
+        DATABASE__REPLICA_URLS: databaseUrl.replace(
+          `:${replicated.primaryPort}/`,
+          `:${replicated.replicaPort}/`,
+        ),
+      }
+    : {};
   log('building dist/ (skipped when up to date)...');
   execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build-if-stale.mjs')], {
     stdio: 'inherit',
@@ -142,6 +191,7 @@ async function main(): Promise<void> {
     REDIS__KEY_PREFIX: 'fleet',
     LOG_LEVEL: 'warn',
     DATABASE__URL: databaseUrl,
+    ...replicaEnv,
   };
   const figures: Figure[] = [];
   try {
@@ -156,6 +206,9 @@ async function main(): Promise<void> {
           log(`  ${TASKS} tasks through the API pods...`);
           figures.push(await jobSpreadFigure(fleet, admin));
         }
+        if (replicated) {
+          figures.push(await readTargetsFigure(fleet));
+        }
         if (lock === 'false' && redis.failover) {
           log(`  primary killed under ${RATE} req/s with ${TASKS} tasks enqueued around it...`);
           figures.push(...(await failoverFigures(fleet, redis.failover, admin)));
@@ -164,18 +217,19 @@ async function main(): Promise<void> {
     }
   } finally {
     await redis.stop();
+    await replicated?.destroy();
   }
   const at = new Date().toISOString();
   const report = [
-    `fleet report ${at}: ${TOPOLOGY} Redis, one PostgreSQL, 3 API processes + 2 workers (dist/)`,
+    `fleet report ${at}: ${TOPOLOGY} Redis, ${replicated ? 'a PostgreSQL primary and a streaming replica' : 'one PostgreSQL'}, 3 API processes + 2 workers (dist/)`,
     '| figure | measured | goal |',
     '| --- | --- | --- |',
     ...figures.map(({ figure, value, goal }) => `| ${figure} | ${value} | ${goal} |`),
   ].join('\n');
   process.stdout.write(`${report}\n`);
   writeFileSync(
-    join(__dirname, 'results', `fleet-${TOPOLOGY}.json`),
-    `${JSON.stringify({ at, topology: TOPOLOGY, figures }, null, 2)}\n`,
+    join(__dirname, 'results', `fleet-${TOPOLOGY}${replicated ? '-replicas' : ''}.json`),
+    `${JSON.stringify({ at, topology: TOPOLOGY, replicas: Boolean(replicated), figures }, null, 2)}\n`,
   );
 }
 

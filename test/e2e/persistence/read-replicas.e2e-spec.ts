@@ -3,7 +3,7 @@ import { buildAgent } from '../../factories/agent.factory';
 import { checkExposition } from '../../helpers/exposition-check';
 import { scopedEnv } from '../../helpers/scoped-env';
 import { createTestApp, TestApp } from '../../helpers/test-app';
-import { ReplicatedPostgres } from './support/replicated-postgres';
+import { ReplicatedPostgres } from '../../fixtures/persistence/replicated-postgres';
 
 /** Write-then-read pairs per run (the figure, 10,000, was run with REPLICA_RYW_PAIRS). */
 const PAIRS = Number(process.env.REPLICA_RYW_PAIRS ?? 1000);
