@@ -2,10 +2,9 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import type { ConfigType } from '@nestjs/config';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import type Redis from 'ioredis';
 import { TokenService } from '../auth';
 import { redisConfig } from '../config';
-import { closeRedisClients } from '../redis';
+import { closeRedisClients, hashTag, type RedisClient } from '../redis';
 import { FleetCounter } from './fleet-counter';
 import { rateLimitConfig } from './rate-limit.config';
 import { RATE_LIMIT_KEY_SEGMENT, RATE_LIMIT_REDIS } from './rate-limit.constants';
@@ -24,7 +23,7 @@ export class RateLimitLifecycle implements OnModuleInit, OnApplicationShutdown {
   private counter?: FleetCounter;
 
   constructor(
-    @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
+    @Inject(RATE_LIMIT_REDIS) private readonly redis: RedisClient,
     @Inject(rateLimitConfig.KEY) private readonly config: ConfigType<typeof rateLimitConfig>,
     @Inject(redisConfig.KEY) private readonly redisSettings: ConfigType<typeof redisConfig>,
     private readonly tokens: TokenService,
@@ -41,9 +40,12 @@ export class RateLimitLifecycle implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     this.redis.connect().catch(() => undefined); // logged by the client; reconnects on its own
+    const { keyPrefix, cluster } = this.redisSettings;
+    // One sync pipeline writes every counter: on a cluster they share a hash tag (one slot).
+    const segment = `${keyPrefix}:${RATE_LIMIT_KEY_SEGMENT}:`;
     const counter = new FleetCounter(
       this.redis,
-      `${this.redisSettings.keyPrefix}:${RATE_LIMIT_KEY_SEGMENT}:`,
+      cluster ? `${segment}${hashTag(keyPrefix, RATE_LIMIT_KEY_SEGMENT)}:` : segment,
     );
     this.counter = counter;
     const overrides = discoverRateLimitedRoutes(this.discovery, this.scanner, this.reflector);

@@ -1,3 +1,4 @@
+import type { RedisOptions } from 'ioredis';
 import {
   closeRedisClients,
   createRedisClient,
@@ -72,7 +73,7 @@ describe(createRedisClient.name, () => {
     });
     expect(client.options).toMatchObject({ maxRetriesPerRequest: null, enableReadyCheck: false });
     expect(client.options.enableOfflineQueue).toBe(true);
-    expect(client.options.commandTimeout).toBeUndefined();
+    expect((client.options as RedisOptions).commandTimeout).toBeUndefined();
     await closeRedisClients([client]);
   });
 
