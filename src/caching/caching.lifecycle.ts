@@ -127,8 +127,15 @@ export class CachingLifecycle
       subscriber.on('-subscriber', () => this.engine.revalidateL1());
       subscriber.on('subscribersReady', distrustAfterReconnect);
       subscriber.on('smessage', onMessage);
+      // SSUBSCRIBE needs the slot map (it goes to the channel's primary): sent once the client
+      // is ready, and again until it is taken; ioredis then re-subscribes after each failover.
+      const subscribe = (): void => {
+        subscriber.ssubscribe(channel).catch(() => {
+          setTimeout(subscribe, 500).unref();
+        });
+      };
+      subscriber.once('ready', subscribe);
       subscriber.connect().catch(() => undefined);
-      subscriber.ssubscribe(channel).catch(() => undefined);
       return;
     }
     subscriber.on('ready', distrustAfterReconnect);

@@ -33,10 +33,13 @@ export class QueueConnections {
   private readonly log = new RedisErrorLog('Queue', new Logger('QueueConnections'));
 
   /** `settings`: the `redis` config namespace. */
-  constructor(settings: QueueRedisSettings & Pick<RedisConnectionSettings, 'url' | 'sentinel'>) {
+  constructor(
+    settings: QueueRedisSettings & Pick<RedisConnectionSettings, 'url' | 'sentinel' | 'cluster'>,
+  ) {
     this.settings = {
       url: settings.url,
       sentinel: settings.sentinel,
+      cluster: settings.cluster,
       commandTimeoutMs: settings.queueCommandTimeoutMs,
       connectTimeoutMs: settings.connectTimeoutMs,
       maxReconnectDelayMs: settings.maxReconnectDelayMs,
