@@ -4,10 +4,10 @@ import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@
 import type { FastifyInstance } from 'fastify';
 import { TokenService } from '../auth';
 import { redisConfig } from '../config';
-import { closeRedisClients, hashTag, type RedisClient } from '../redis';
+import { closeRedisClients, type RedisClient } from '../redis';
 import { FleetCounter } from './fleet-counter';
 import { rateLimitConfig } from './rate-limit.config';
-import { RATE_LIMIT_KEY_SEGMENT, RATE_LIMIT_REDIS } from './rate-limit.constants';
+import { RATE_LIMIT_REDIS, rateLimitKeyPrefix } from './rate-limit.constants';
 import { registerRateLimitHook, RoutePolicies } from './rate-limit.hook';
 import { RateLimitMonitoring } from './rate-limit.monitoring';
 import { discoverRateLimitedRoutes } from './rate-limit.routes';
@@ -40,12 +40,9 @@ export class RateLimitLifecycle implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     this.redis.connect().catch(() => undefined); // logged by the client; reconnects on its own
-    const { keyPrefix, cluster } = this.redisSettings;
-    // One sync pipeline writes every counter: on a cluster they share a hash tag (one slot).
-    const segment = `${keyPrefix}:${RATE_LIMIT_KEY_SEGMENT}:`;
     const counter = new FleetCounter(
       this.redis,
-      cluster ? `${segment}${hashTag(keyPrefix, RATE_LIMIT_KEY_SEGMENT)}:` : segment,
+      rateLimitKeyPrefix(this.redisSettings.keyPrefix, this.redisSettings.cluster !== undefined),
     );
     this.counter = counter;
     const overrides = discoverRateLimitedRoutes(this.discovery, this.scanner, this.reflector);

@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { JobQueue } from '../../../src/queues';
-import { keySlot } from '../../../src/redis';
+import { FleetCounter } from '../../../src/rate-limit/fleet-counter';
+import { rateLimitKeyPrefix } from '../../../src/rate-limit/rate-limit.constants';
+import { closeRedisClients, createRedisClient, keySlot, RedisErrorLog } from '../../../src/redis';
 import {
   CachingApp,
   createCachingApp,
@@ -152,6 +154,41 @@ describe('Redis Cluster: cache, invalidation and queues, through a primary failo
     expect(queueKeys.length).toBeGreaterThan(0);
     expect(queueKeys.every((key) => key.startsWith(`${bullPrefix}:${FIXTURE_QUEUE}:`))).toBe(true);
     expect(new Set(queueKeys.map(keySlot)).size).toBe(1);
+  });
+
+  it("should sync the rate limiter's counters in one pipeline on the cluster (and fail without the hash tag)", async () => {
+    const client = createRedisClient(
+      'command',
+      {
+        url: 'redis://127.0.0.1:1',
+        commandTimeoutMs: 500,
+        connectTimeoutMs: 1000,
+        maxReconnectDelayMs: 2000,
+        cluster: { nodes: [{ host: '127.0.0.1', port: set.nodes[1].port }] },
+      },
+      new RedisErrorLog('RateLimit', { log: jest.fn(), warn: jest.fn() }),
+      { lazyConnect: true },
+    );
+    try {
+      await client.connect();
+      const policy = { id: 'all', limit: 100, windowMs: 60_000 };
+      const tagged = new FleetCounter(client, rateLimitKeyPrefix(prefix, true));
+      const untagged = new FleetCounter(client, rateLimitKeyPrefix(prefix, false));
+      for (let subject = 0; subject < 20; subject++) {
+        tagged.hit(policy, `user-${subject}`);
+        untagged.hit(policy, `user-${subject}`);
+      }
+
+      await tagged.sync();
+      await untagged.sync();
+
+      expect(tagged.stats).toMatchObject({ degraded: false, syncFailures: 0 });
+      expect(await set.keys(`${prefix}:rl:{${prefix}:rl}:*`)).toHaveLength(20);
+      // Twenty counters without a shared tag span several slots: a cluster refuses the pipeline.
+      expect(untagged.stats).toMatchObject({ degraded: true, syncFailures: 1 });
+    } finally {
+      await closeRedisClients([client]);
+    }
   });
 
   it('should answer every request while a primary fails over, then resume the cache and the queue, losing no task', async () => {
