@@ -39,6 +39,13 @@ const ALLOWED: Record<string, { specifiers: string[]; why: string }> = {
     specifiers: ['../../../src/caching/engine/cache-entry'],
     why: 'writes an entry in the wire format to time cross-instance invalidation',
   },
+  'test/e2e/redis/cluster.e2e-spec.ts': {
+    specifiers: [
+      '../../../src/rate-limit/fleet-counter',
+      '../../../src/rate-limit/rate-limit.constants',
+    ],
+    why: "syncs the rate limiter's counters, under its cluster key prefix, against a real Redis Cluster",
+  },
   'test/e2e/documents/document-processing.e2e-spec.ts': {
     specifiers: [
       '../../../src/documents/document-processor',

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type Redis from 'ioredis';
 import { redisConfig } from '../config';
-import { RedisOutage, RedisOutageModule } from '../redis';
+import { RedisOutage, RedisOutageModule, type RedisClient } from '../redis';
 import { cachingConfig } from './caching.config';
 import { CACHE_ENGINE, CACHE_LOOKUP_READER, CACHE_REDIS_CLIENTS } from './caching.constants';
 import { Breaker } from './engine/breaker';
@@ -52,7 +51,7 @@ import { RedisL2 } from './engine/redis-l2';
       ],
       useFactory: (
         config: ConfigType<typeof cachingConfig>,
-        clients: Redis[],
+        clients: RedisClient[],
         stats: CacheStats,
         reader: LookupReaderConnection,
         outage: RedisOutage,
@@ -78,7 +77,7 @@ import { RedisL2 } from './engine/redis-l2';
         new CacheEngine(
           new L1Cache(config.l1MaxBytes, config.l1MaxTtl * 1000),
           l2,
-          cacheKeyspace(redis.keyPrefix),
+          cacheKeyspace(redis.keyPrefix, redis.cluster !== undefined),
           stats,
           { maxEntryBytes: config.maxEntryBytes, lockTtlMs: config.lockTtlMs },
         ),

@@ -15,7 +15,7 @@ import {
   Reflector,
 } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis';
 import { TokenService } from '../auth';
 import { redisConfig } from '../config';
 import { CACHE_ENGINE, CACHE_LOOKUP_READER, CACHE_REDIS_CLIENTS } from './caching.constants';
@@ -42,11 +42,11 @@ export class CachingLifecycle
   implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly logger = new Logger('Caching');
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
 
   constructor(
     @Inject(CACHE_ENGINE) private readonly engine: CacheEngine,
-    @Inject(CACHE_REDIS_CLIENTS) private readonly clients: Redis[],
+    @Inject(CACHE_REDIS_CLIENTS) private readonly clients: RedisClient[],
     @Inject(CACHE_LOOKUP_READER) private readonly reader: LookupReaderConnection,
     @Inject(redisConfig.KEY) private readonly redis: ConfigType<typeof redisConfig>,
     private readonly policy: CachePolicy,
@@ -106,21 +106,40 @@ export class CachingLifecycle
     const subscriber = createBusSubscriber(this.redis);
     this.subscriber = subscriber;
     let connectedBefore = false;
-    subscriber.on('ready', () => {
-      // Messages sent while we were disconnected are lost: no L1 copy is trusted until it is
-      // revalidated (served stale meanwhile, one refresh per key), instead of dropping them all.
+    // Messages sent while we were disconnected are lost: no L1 copy is trusted until it is
+    // revalidated (served stale meanwhile, one refresh per key), instead of dropping them all.
+    const distrustAfterReconnect = (): void => {
       if (connectedBefore) {
         this.engine.revalidateL1();
       }
       connectedBefore = true;
-    });
-    subscriber.on('message', (_channel: string, message: string) => {
+    };
+    const onMessage = (_channel: string, message: string): void => {
       try {
         this.engine.applyBusMessage(JSON.parse(message) as BusMessage);
       } catch {
         this.logger.warn('ignored a malformed cache bus message');
       }
-    });
+    };
+    if (subscriber.isCluster) {
+      // Sharded pub/sub: the shard's subscriber is replaced when its primary fails over; what
+      // was published in between is lost, so L1 is distrusted when one goes and when it is back.
+      subscriber.on('-subscriber', () => this.engine.revalidateL1());
+      subscriber.on('subscribersReady', distrustAfterReconnect);
+      subscriber.on('smessage', onMessage);
+      // SSUBSCRIBE needs the slot map (it goes to the channel's primary): sent once the client
+      // is ready, and again until it is taken; ioredis then re-subscribes after each failover.
+      const subscribe = (): void => {
+        subscriber.ssubscribe(channel).catch(() => {
+          setTimeout(subscribe, 500).unref();
+        });
+      };
+      subscriber.once('ready', subscribe);
+      subscriber.connect().catch(() => undefined);
+      return;
+    }
+    subscriber.on('ready', distrustAfterReconnect);
+    subscriber.on('message', onMessage);
     subscriber.connect().catch(() => undefined);
     subscriber.subscribe(channel).catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis';
 import { MetricsService, PerformanceStatsRegistry, ReadinessRegistry } from '../monitoring';
 import { CACHE_ENGINE, CACHE_REDIS_CLIENTS } from './caching.constants';
 import { CacheEngine } from './engine/cache-engine';
@@ -14,7 +14,7 @@ import { ResponseCacheService } from './response-cache.service';
 export class CachingMonitoring implements OnModuleInit {
   constructor(
     @Inject(CACHE_ENGINE) private readonly engine: CacheEngine,
-    @Inject(CACHE_REDIS_CLIENTS) private readonly clients: Redis[],
+    @Inject(CACHE_REDIS_CLIENTS) private readonly clients: RedisClient[],
     private readonly cache: ResponseCacheService,
     private readonly metrics: MetricsService,
     private readonly stats: PerformanceStatsRegistry,

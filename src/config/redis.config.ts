@@ -4,7 +4,7 @@ import { EnvInt, EnvOneOf } from './env.decorators';
 import { validateEnv } from './validate-env';
 
 /** How the service finds its Redis primary. */
-export const REDIS_MODES = ['standalone', 'sentinel'] as const;
+export const REDIS_MODES = ['standalone', 'sentinel', 'cluster'] as const;
 export type RedisMode = (typeof REDIS_MODES)[number];
 
 /** One `host:port` of a comma list (IPv6 in brackets: `[::1]:26379`). */
@@ -26,37 +26,62 @@ export function parseHostPorts(list: string): Array<{ host: string; port: number
   }));
 }
 
+/** A `host:port` comma list with at least one entry, or a message naming the key and the mode. */
+function HostPortList(mode: RedisMode, what: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'hostPortList',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && (parseHostPorts(value)?.length ?? 0) > 0,
+      defaultMessage: () =>
+        `$property must list the ${what} as host:port (comma-separated) when REDIS__MODE=${mode}`,
+    },
+  });
+}
+
 /** Env keys of the shared Redis (cache and queues use the same server, each under its own prefix). */
 export class RedisEnv {
   /**
    * `standalone`: one Redis at `REDIS__URL`. `sentinel`: the primary of `REDIS__SENTINEL_NAME` as
    * `REDIS__SENTINELS` report it, followed through failovers; `REDIS__URL` then only gives the
-   * credentials and database number of the data nodes (its host is not used).
+   * credentials and database number of the data nodes (its host is not used). `cluster`: a Redis
+   * Cluster found through `REDIS__CLUSTER_NODES`; `REDIS__URL` then only gives the credentials.
    */
   @EnvOneOf(REDIS_MODES)
   @ValidateBy({
-    name: 'sentinelWithoutTls',
+    name: 'modeWithoutTls',
     validator: {
       validate: (value: unknown, args) =>
-        value !== 'sentinel' || !/^rediss:/i.test(String((args?.object as RedisEnv).REDIS__URL)),
+        value === 'standalone' ||
+        !/^rediss:/i.test(String((args?.object as RedisEnv).REDIS__URL)),
+      defaultMessage: (args) =>
+        `${String(args?.value)} mode does not support TLS yet: REDIS__URL must be redis://, not rediss://`,
+    },
+  })
+  @ValidateBy({
+    name: 'clusterWithoutDatabase',
+    validator: {
+      validate: (value: unknown, args) =>
+        value !== 'cluster' ||
+        /^rediss?:\/\/[^/]*(\/0?)?$/.test(String((args?.object as RedisEnv).REDIS__URL)),
       defaultMessage: () =>
-        'sentinel mode does not support TLS yet: REDIS__URL must be redis://, not rediss://',
+        'cluster mode has only database 0: REDIS__URL must not name another database',
     },
   })
   REDIS__MODE: RedisMode = 'standalone';
 
   /** Sentinels to ask for the primary (`REDIS__MODE=sentinel`): a comma list of `host:port`. */
   @ValidateIf((env: RedisEnv) => env.REDIS__MODE === 'sentinel')
-  @ValidateBy({
-    name: 'hostPortList',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && (parseHostPorts(value)?.length ?? 0) > 0,
-      defaultMessage: () =>
-        '$property must list the sentinels as host:port (comma-separated) when REDIS__MODE=sentinel',
-    },
-  })
+  @HostPortList('sentinel', 'sentinels')
   REDIS__SENTINELS = '';
+
+  /**
+   * Seed nodes of the cluster (`REDIS__MODE=cluster`): a comma list of `host:port`. One reachable
+   * node is enough to learn the rest; list a few so a boot does not depend on one.
+   */
+  @ValidateIf((env: RedisEnv) => env.REDIS__MODE === 'cluster')
+  @HostPortList('cluster', 'cluster nodes')
+  REDIS__CLUSTER_NODES = '';
 
   /** Name of the monitored primary (the sentinels' `sentinel monitor <name> ...`). */
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
@@ -117,6 +142,10 @@ export function redisSettings(env: RedisEnv) {
             sentinels: parseHostPorts(env.REDIS__SENTINELS) ?? [],
             name: env.REDIS__SENTINEL_NAME,
           }
+        : undefined,
+    cluster:
+      env.REDIS__MODE === 'cluster'
+        ? { nodes: parseHostPorts(env.REDIS__CLUSTER_NODES) ?? [] }
         : undefined,
     poolSize: env.REDIS__POOL_SIZE,
     keyPrefix: env.REDIS__KEY_PREFIX,

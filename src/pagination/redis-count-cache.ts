@@ -1,8 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type Redis from 'ioredis';
 import { redisConfig } from '../config';
-import { InjectRedis, RedisOutage } from '../redis';
+import { InjectRedis, RedisOutage, type RedisClient } from '../redis';
 import { CountCache } from './count-cache';
 
 /**
@@ -34,7 +33,7 @@ export class RedisCountCache implements CountCache {
   private probing = false;
 
   constructor(
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
     @Inject(redisConfig.KEY) config: ConfigType<typeof redisConfig>,
     // Skips Redis as soon as another user of it (the response cache) saw it fail.
     @Optional() private readonly outage?: RedisOutage,
@@ -60,7 +59,7 @@ export class RedisCountCache implements CountCache {
     await this.redis.incr(`${this.prefix}:gen:${resource}`);
   }
 
-  private async call<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
+  private async call<T>(command: (redis: RedisClient) => Promise<T>): Promise<T> {
     if (!this.failing && this.outage?.suspected) {
       this.failing = true;
       this.failedAt = Date.now();

@@ -1,6 +1,17 @@
 import type { BullRootModuleOptions } from '@nestjs/bull';
 import type { QueuesConfig } from './queues.config';
+import { hashTag } from '../redis';
 import type { QueueConnections } from './queue-connections';
+
+/**
+ * Bull's key prefix of a queue: `<prefix>:bull` (keys `<prefix>:bull:<queue>:<kind>`). On a
+ * cluster, Bull's scripts touch many keys of a queue at once, so all of them must sit on one slot:
+ * the prefix gets the queue's own hash tag, `<prefix>:bull:{<prefix>:<queue>}`, which keeps each
+ * queue on one slot and spreads different queues over the shards.
+ */
+export function bullQueuePrefix(keyPrefix: string, queue: string, cluster: boolean): string {
+  return cluster ? `${keyPrefix}:bull:${hashTag(keyPrefix, queue)}` : `${keyPrefix}:bull`;
+}
 
 /**
  * Bull's root options from the config: our key prefix, the shared connection set, safe job

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import {
   closeRedisClients,
   createRedisClient,
   RedisErrorLog,
   type RedisConnectionSettings,
+  type RedisClient,
 } from '../redis';
 
 /** Bull's connection roles: commands, pub/sub, and one blocking connection per worker queue. */
@@ -26,17 +26,20 @@ export type QueueRedisSettings = Omit<RedisConnectionSettings, 'commandTimeoutMs
  * fails within it (503) instead of waiting; the blocking client has no command timeout.
  */
 export class QueueConnections {
-  private client?: Redis;
-  private subscriber?: Redis;
-  private readonly blocking = new Set<Redis>();
+  private client?: RedisClient;
+  private subscriber?: RedisClient;
+  private readonly blocking = new Set<RedisClient>();
   private readonly settings: RedisConnectionSettings;
   private readonly log = new RedisErrorLog('Queue', new Logger('QueueConnections'));
 
   /** `settings`: the `redis` config namespace. */
-  constructor(settings: QueueRedisSettings & Pick<RedisConnectionSettings, 'url' | 'sentinel'>) {
+  constructor(
+    settings: QueueRedisSettings & Pick<RedisConnectionSettings, 'url' | 'sentinel' | 'cluster'>,
+  ) {
     this.settings = {
       url: settings.url,
       sentinel: settings.sentinel,
+      cluster: settings.cluster,
       commandTimeoutMs: settings.queueCommandTimeoutMs,
       connectTimeoutMs: settings.connectTimeoutMs,
       maxReconnectDelayMs: settings.maxReconnectDelayMs,
@@ -44,7 +47,7 @@ export class QueueConnections {
   }
 
   /** Bull's `createClient(type)`. */
-  create(type: ConnectionType): Redis {
+  create(type: ConnectionType): RedisClient {
     if (type === 'client') {
       // Bull sends its first commands before the socket is up, and a command lost to a dropped
       // connection is better sent again after the reconnect: both wait in the offline queue,
@@ -74,7 +77,9 @@ export class QueueConnections {
     }
     this.blocking.clear();
     await closeRedisClients(
-      [this.client, this.subscriber].filter((client): client is Redis => client !== undefined),
+      [this.client, this.subscriber].filter(
+        (client): client is RedisClient => client !== undefined,
+      ),
     );
   }
 }

@@ -7,7 +7,7 @@ import { AuthModule } from '../auth';
 import { redisConfig } from '../config';
 import { MonitoringCoreModule } from '../monitoring';
 import { BackgroundTasks } from './background-tasks';
-import { buildBullOptions } from './bull-options';
+import { buildBullOptions, bullQueuePrefix } from './bull-options';
 import { JobQueue } from './job-queue';
 import { QueueCounts } from './telemetry/queue-counts';
 import { QueueMetrics } from './telemetry/queue-metrics';
@@ -42,7 +42,8 @@ export interface RegisterQueueOptions {
 }
 
 /**
- * Bull queues on the shared Redis under `<REDIS__KEY_PREFIX>:bull`, with one connection set per
+ * Bull queues on the shared Redis under `<REDIS__KEY_PREFIX>:bull` (one hash tag per queue on a
+ * cluster, see `bullQueuePrefix`), with one connection set per
  * process, safe job defaults, `@Task` handlers and their workers, `BackgroundTasks`, metrics,
  * readiness, bull-board and a draining shutdown. `forRoot()` once (global); each domain module
  * registers the queues it owns with `registerQueue()` and injects them with `@InjectJobQueue()`,
@@ -109,7 +110,17 @@ export class QueuesModule {
       typeof concurrency === 'number' ? { inject: [], useFactory: () => concurrency } : concurrency;
     return {
       module: QueuesModule,
-      imports: [BullModule.registerQueue({ name: options.name }), QueuesCoreModule],
+      imports: [
+        BullModule.registerQueueAsync({
+          name: options.name,
+          inject: [redisConfig.KEY],
+          // Per queue: on a cluster each queue has its own hash tag (see `bullQueuePrefix`).
+          useFactory: (redis: ConfigType<typeof redisConfig>) => ({
+            prefix: bullQueuePrefix(redis.keyPrefix, options.name, redis.cluster !== undefined),
+          }),
+        }),
+        QueuesCoreModule,
+      ],
       providers: [
         {
           provide: token,

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis';
 
 /** A policy's limit: requests per fixed window. */
 export interface WindowPolicy {
@@ -66,7 +66,7 @@ export class FleetCounter {
   };
 
   constructor(
-    private readonly redis: Pick<Redis, 'pipeline' | 'status'>,
+    private readonly redis: Pick<RedisClient, 'pipeline' | 'status'>,
     private readonly keyPrefix: string,
     private readonly now: () => number = Date.now,
   ) {}

@@ -2,13 +2,12 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import type { ConfigType } from '@nestjs/config';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import type Redis from 'ioredis';
 import { TokenService } from '../auth';
 import { redisConfig } from '../config';
-import { closeRedisClients } from '../redis';
+import { closeRedisClients, type RedisClient } from '../redis';
 import { FleetCounter } from './fleet-counter';
 import { rateLimitConfig } from './rate-limit.config';
-import { RATE_LIMIT_KEY_SEGMENT, RATE_LIMIT_REDIS } from './rate-limit.constants';
+import { RATE_LIMIT_REDIS, rateLimitKeyPrefix } from './rate-limit.constants';
 import { registerRateLimitHook, RoutePolicies } from './rate-limit.hook';
 import { RateLimitMonitoring } from './rate-limit.monitoring';
 import { discoverRateLimitedRoutes } from './rate-limit.routes';
@@ -24,7 +23,7 @@ export class RateLimitLifecycle implements OnModuleInit, OnApplicationShutdown {
   private counter?: FleetCounter;
 
   constructor(
-    @Inject(RATE_LIMIT_REDIS) private readonly redis: Redis,
+    @Inject(RATE_LIMIT_REDIS) private readonly redis: RedisClient,
     @Inject(rateLimitConfig.KEY) private readonly config: ConfigType<typeof rateLimitConfig>,
     @Inject(redisConfig.KEY) private readonly redisSettings: ConfigType<typeof redisConfig>,
     private readonly tokens: TokenService,
@@ -43,7 +42,7 @@ export class RateLimitLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.redis.connect().catch(() => undefined); // logged by the client; reconnects on its own
     const counter = new FleetCounter(
       this.redis,
-      `${this.redisSettings.keyPrefix}:${RATE_LIMIT_KEY_SEGMENT}:`,
+      rateLimitKeyPrefix(this.redisSettings.keyPrefix, this.redisSettings.cluster !== undefined),
     );
     this.counter = counter;
     const overrides = discoverRateLimitedRoutes(this.discovery, this.scanner, this.reflector);

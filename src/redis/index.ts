@@ -14,3 +14,10 @@ export {
 } from './redis-client.factory';
 export { RedisErrorLog } from './redis-error-log';
 export { createRedisLookupReader, type RedisLookupReader } from './redis-lookup-reader';
+export {
+  clusterCredentials,
+  primaries,
+  type RedisClient,
+  type RedisClusterSettings,
+} from './redis-cluster';
+export { countBySlot, groupBySlot, hashTag, keySlot, readBySlot } from './redis-slots';

@@ -1,3 +1,4 @@
+import type { ClusterOptions, RedisOptions } from 'ioredis';
 import {
   closeRedisClients,
   createRedisClient,
@@ -72,7 +73,7 @@ describe(createRedisClient.name, () => {
     });
     expect(client.options).toMatchObject({ maxRetriesPerRequest: null, enableReadyCheck: false });
     expect(client.options.enableOfflineQueue).toBe(true);
-    expect(client.options.commandTimeout).toBeUndefined();
+    expect((client.options as RedisOptions).commandTimeout).toBeUndefined();
     await closeRedisClients([client]);
   });
 
@@ -143,6 +144,58 @@ describe('sentinelTarget', () => {
       });
     } finally {
       client.disconnect();
+    }
+  });
+});
+
+describe('cluster mode', () => {
+  const cluster = { nodes: [{ host: '10.0.0.7', port: 7000 }] };
+  const log = new RedisErrorLog('Test', { log: jest.fn(), warn: jest.fn() });
+
+  it("should open a cluster client with the role's bounds per node and the URL's credentials", async () => {
+    const client = createRedisClient(
+      'command',
+      { ...settings, url: 'redis://app:p%40ss@ignored:6379', cluster },
+      log,
+      { lazyConnect: true, enableAutoPipelining: true },
+    );
+    try {
+      expect(client.isCluster).toBe(true);
+      const options = client.options as ClusterOptions;
+      expect(options).toMatchObject({
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        shardedSubscribers: false,
+        slotsRefreshTimeout: 400,
+      });
+      expect(options.redisOptions).toMatchObject({
+        commandTimeout: 75,
+        connectTimeout: 400,
+        maxRetriesPerRequest: 0,
+        username: 'app',
+        password: 'p@ss',
+      });
+      expect(options.clusterRetryStrategy!(50)).toBeLessThanOrEqual(2000);
+    } finally {
+      await closeRedisClients([client]);
+    }
+  });
+
+  it('should give Bull its required nulls on the nodes of a blocking cluster connection', async () => {
+    const client = createRedisClient('blocking', { ...settings, cluster }, log, {
+      lazyConnect: true,
+      shardedSubscribers: true,
+    });
+    try {
+      const options = client.options as ClusterOptions;
+      // Bull checks `client.options.redisOptions` of a cluster client.
+      expect(options.redisOptions).toMatchObject({
+        maxRetriesPerRequest: null,
+        enableReadyCheck: false,
+      });
+      expect(options.shardedSubscribers).toBe(true);
+    } finally {
+      await closeRedisClients([client]);
     }
   });
 });

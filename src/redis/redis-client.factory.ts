@@ -1,4 +1,5 @@
 import Redis, { type RedisOptions } from 'ioredis';
+import { createClusterClient, type RedisClient, type RedisClusterSettings } from './redis-cluster';
 import type { RedisErrorLog } from './redis-error-log';
 import { REDIS_QUIT_TIMEOUT_MS, REDIS_RECONNECT_BASE_DELAY_MS } from './redis.constants';
 
@@ -28,6 +29,11 @@ export interface RedisConnectionSettings {
    * failovers; `url` then only gives the credentials and the database number.
    */
   sentinel?: RedisSentinelSettings;
+  /**
+   * Set when `REDIS__MODE=cluster`: the connection is a cluster client that learns the topology
+   * from these seeds and follows failovers and slot moves; `url` then only gives the credentials.
+   */
+  cluster?: RedisClusterSettings;
 }
 
 /** `REDIS__SENTINELS` and `REDIS__SENTINEL_NAME`. */
@@ -95,7 +101,13 @@ export function redisClientOptions(
 export type RedisClientExtras = Pick<
   RedisOptions,
   'lazyConnect' | 'enableAutoPipelining' | 'maxRetriesPerRequest' | 'enableOfflineQueue'
->;
+> & {
+  /**
+   * Cluster mode only: SSUBSCRIBE goes to the primary that owns the channel's slot and follows it
+   * through failovers (one subscriber connection per primary). Ignored otherwise.
+   */
+  shardedSubscribers?: boolean;
+};
 
 /**
  * The one way this service opens an ioredis connection: the role's options (timeouts, offline
@@ -114,19 +126,24 @@ export function createRedisClient(
   settings: RedisConnectionSettings,
   log: RedisErrorLog,
   extras: RedisClientExtras = {},
-): Redis {
+): RedisClient {
   const options = redisClientOptions(role, settings);
   // A subscriber or blocking connection must keep Bull's required `null`.
   // Only a `command` connection takes these: subscriber and blocking ones keep Bull's values.
   // (ioredis arms the command timeout before it queues a command offline, so a `command`
   // connection that keeps its offline queue still never waits longer than the timeout.)
-  const { maxRetriesPerRequest, enableOfflineQueue, ...rest } = extras;
+  const { maxRetriesPerRequest, enableOfflineQueue, shardedSubscribers, ...rest } = extras;
   const commandOnly = role === 'command' ? { maxRetriesPerRequest, enableOfflineQueue } : {};
   const merged: RedisOptions = {
     ...options,
     ...rest,
     ...Object.fromEntries(Object.entries(commandOnly).filter(([, value]) => value !== undefined)),
   };
+  if (settings.cluster) {
+    return log.attach(
+      createClusterClient(settings.cluster, merged, settings.url, { shardedSubscribers }),
+    );
+  }
   const client = settings.sentinel
     ? new Redis({
         ...sentinelTarget(settings.url, settings.sentinel),
@@ -154,7 +171,7 @@ export function settlesWithin(closing: Promise<unknown>, ms: number): Promise<bo
  * never holds a shutdown longer than that.
  */
 export async function closeRedisClients(
-  clients: Iterable<Redis>,
+  clients: Iterable<RedisClient>,
   timeoutMs = REDIS_QUIT_TIMEOUT_MS,
 ): Promise<void> {
   await Promise.all(

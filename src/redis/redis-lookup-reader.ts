@@ -7,6 +7,7 @@ import {
   settlesWithin,
 } from './redis-client.factory';
 import type { RedisErrorLog } from './redis-error-log';
+import { readBySlot } from './redis-slots';
 
 /** A read-only MGET connection whose values come back as bytes, opened at boot and closed at shutdown. */
 export interface RedisLookupReader {
@@ -34,7 +35,7 @@ export function createRedisLookupReader(
   settings: RedisConnectionSettings,
   log: RedisErrorLog,
 ): RedisLookupReader {
-  if (settings.sentinel) {
+  if (settings.sentinel || settings.cluster) {
     return createFollowingLookupReader(settings, log);
   }
   const client = createClient({
@@ -66,9 +67,11 @@ export function createRedisLookupReader(
 }
 
 /**
- * The lookup connection in sentinel mode: an ioredis `command` connection (the factory's), which
- * follows the sentinels' primary through a failover. node-redis 5 reaches a sentinel setup only
- * through its separate `createSentinel` pool API; the MGET costs a few µs more here.
+ * The lookup connection in sentinel and cluster mode: an ioredis `command` connection (the
+ * factory's), which follows the sentinels' primary, or the cluster's slots, through a failover.
+ * node-redis 5 reaches these setups only through its separate `createSentinel` / `createCluster`
+ * APIs; the MGET costs a few µs more here. On a cluster the keys of one lookup may sit on
+ * different slots (an entry and its tag versions): one MGET per slot, in parallel.
  */
 function createFollowingLookupReader(
   settings: RedisConnectionSettings,
@@ -82,7 +85,9 @@ function createFollowingLookupReader(
     get isReady() {
       return client.status === 'ready';
     },
-    mget: (keys) => client.mgetBuffer(keys),
+    mget: client.isCluster
+      ? (keys) => readBySlot(keys, (slotKeys) => client.mgetBuffer(slotKeys))
+      : (keys) => client.mgetBuffer(keys),
     connect: () => client.connect(),
     close: () => closeRedisClients([client], CLOSE_TIMEOUT_MS),
   };

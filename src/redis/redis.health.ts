@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
+import type { RedisClient } from './redis-cluster';
 import { InjectRedis } from './redis.decorator';
 
 /**
@@ -11,7 +11,7 @@ import { InjectRedis } from './redis.decorator';
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
     private readonly health: HealthIndicatorService,
   ) {}
 

@@ -1,12 +1,12 @@
 import { Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import Redis from 'ioredis';
 import { redisConfig } from '../config';
 import { MonitoringCoreModule } from '../monitoring';
 import { closeRedisClients, createRedisClient } from './redis-client.factory';
 import { RedisErrorLog } from './redis-error-log';
 import { REDIS_CLIENT } from './redis.constants';
+import type { RedisClient } from './redis-cluster';
 import { InjectRedis } from './redis.decorator';
 import { RedisHealthIndicator } from './redis.health';
 import { RedisMonitoring } from './redis.monitoring';
@@ -37,7 +37,7 @@ import { RedisOutageModule } from './redis-outage';
 })
 export class RedisModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @InjectRedis() private readonly redis: Redis,
+    @InjectRedis() private readonly redis: RedisClient,
     @Inject(redisConfig.KEY) private readonly config: ConfigType<typeof redisConfig>,
   ) {}
 

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import {
   closeRedisClients,
   createRedisClient,
@@ -7,6 +6,7 @@ import {
   RedisErrorLog,
   type RedisConnectionSettings,
   type RedisLookupReader,
+  type RedisClient,
 } from '../../redis';
 
 /** The cache's connection settings: the `redis` namespace (URL, pool size, timeouts). */
@@ -19,7 +19,7 @@ const cacheLog = new RedisErrorLog('Cache', new Logger('CacheRedis'));
  * The cache's `REDIS__POOL_SIZE` command connections (the factory's `command` role: bounded
  * commands, no offline queue, no retries: the cache has its own timeout and breaker).
  */
-export function createCacheClients(settings: CacheRedisSettings): Redis[] {
+export function createCacheClients(settings: CacheRedisSettings): RedisClient[] {
   return Array.from({ length: settings.poolSize }, () =>
     createRedisClient('command', settings, cacheLog, {
       lazyConnect: true,
@@ -37,12 +37,19 @@ export function createLookupReader(settings: RedisConnectionSettings): LookupRea
   return createRedisLookupReader(settings, cacheLog);
 }
 
-/** The subscriber of the invalidation bus (the factory's `subscriber` role). */
-export function createBusSubscriber(settings: RedisConnectionSettings): Redis {
-  return createRedisClient('subscriber', settings, cacheLog, { lazyConnect: true });
+/**
+ * The subscriber of the invalidation bus (the factory's `subscriber` role). On a cluster it uses
+ * sharded pub/sub: SSUBSCRIBE on the primary that owns the channel's slot, followed through
+ * failovers, instead of a SUBSCRIBE every node would have to relay.
+ */
+export function createBusSubscriber(settings: RedisConnectionSettings): RedisClient {
+  return createRedisClient('subscriber', settings, cacheLog, {
+    lazyConnect: true,
+    shardedSubscribers: settings.cluster !== undefined,
+  });
 }
 
 /** Closes connections: QUIT with a bound, then drop. */
-export function closeClients(clients: Redis[]): Promise<void> {
+export function closeClients(clients: RedisClient[]): Promise<void> {
   return closeRedisClients(clients, 500);
 }

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis';
 import { Breaker } from './breaker';
 import { CacheStats } from './cache-stats';
 import { Deadlines } from './deadlines';
@@ -22,7 +22,7 @@ export abstract class GuardedRedis {
   private readonly deadlines: Deadlines;
 
   constructor(
-    private readonly clients: Redis[],
+    private readonly clients: RedisClient[],
     private readonly timeoutMs: number,
     readonly breaker: Breaker,
     private readonly stats: CacheStats,
@@ -35,7 +35,7 @@ export abstract class GuardedRedis {
    * The connection for this event-loop turn. Commands of one turn share a connection so
    * auto-pipelining sends them in one write; the next turn moves to the next connection.
    */
-  protected pick(): Redis {
+  protected pick(): RedisClient {
     if (!this.rotationScheduled && this.clients.length > 1) {
       this.rotationScheduled = true;
       setImmediate(() => {
@@ -46,7 +46,7 @@ export abstract class GuardedRedis {
     return this.clients[this.next];
   }
 
-  protected guard<T>(operation: (client: Redis) => Promise<T>): Promise<T> {
+  protected guard<T>(operation: (client: RedisClient) => Promise<T>): Promise<T> {
     const client = this.pick();
     return this.guarded(client.status === 'ready' ? undefined : client.status, () =>
       operation(client),

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { countBySlot, primaries, readBySlot, type RedisClient } from '../../redis';
 import { Breaker } from './breaker';
 import type { OutageSignal } from './guarded-redis';
 import { CacheStats } from './cache-stats';
@@ -26,6 +26,20 @@ function toLookup(
   return { raw: replies[0] ?? null, versions };
 }
 
+/** MGET as bytes; on a cluster one MGET per slot (an entry and its tag versions differ). */
+function mgetBytes(client: RedisClient, keys: string[]): Promise<Array<Buffer | null>> {
+  return client.isCluster
+    ? readBySlot(keys, (slotKeys) => client.mgetBuffer(slotKeys))
+    : client.mgetBuffer(keys);
+}
+
+/** MGET as text; on a cluster one MGET per slot. */
+function mgetTexts(client: RedisClient, keys: string[]): Promise<Array<string | null>> {
+  return client.isCluster
+    ? readBySlot(keys, (slotKeys) => client.mget(slotKeys))
+    : client.mget(keys);
+}
+
 const UNLOCK_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
@@ -34,7 +48,7 @@ const UNLOCK_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redi
  */
 export class RedisL2 extends GuardedRedis {
   constructor(
-    clients: Redis[],
+    clients: RedisClient[],
     timeoutMs: number,
     breaker: Breaker,
     stats: CacheStats,
@@ -57,7 +71,7 @@ export class RedisL2 extends GuardedRedis {
       );
     }
     return this.guard(async (client) =>
-      toLookup(await client.mgetBuffer(key, ...tagKeys), tagKeys.length),
+      toLookup(await mgetBytes(client, [key, ...tagKeys]), tagKeys.length),
     );
   }
 
@@ -65,7 +79,9 @@ export class RedisL2 extends GuardedRedis {
     if (tagKeys.length === 0) {
       return Promise.resolve([]);
     }
-    return this.guard(async (client) => (await client.mget(...tagKeys)).map((v) => Number(v ?? 0)));
+    return this.guard(async (client) =>
+      (await mgetTexts(client, tagKeys)).map((v) => Number(v ?? 0)),
+    );
   }
 
   getText(key: string): Promise<string | null> {
@@ -73,7 +89,7 @@ export class RedisL2 extends GuardedRedis {
   }
 
   getTexts(keys: string[]): Promise<Array<string | null>> {
-    return this.guard((client) => client.mget(...keys));
+    return this.guard((client) => mgetTexts(client, keys));
   }
 
   exists(key: string): Promise<boolean> {
@@ -93,6 +109,11 @@ export class RedisL2 extends GuardedRedis {
   /** Bumps tag versions (one pipeline, one round trip whatever the number of tagged entries). */
   bumpTags(tagKeys: string[]): Promise<void> {
     return this.guard(async (client) => {
+      if (client.isCluster) {
+        // A cluster pipeline must stay on one node; auto-pipelining still sends one write per node.
+        await Promise.all(tagKeys.map((tagKey) => client.incr(tagKey)));
+        return;
+      }
       const pipeline = client.pipeline();
       for (const tagKey of tagKeys) {
         pipeline.incr(tagKey);
@@ -105,12 +126,19 @@ export class RedisL2 extends GuardedRedis {
     if (keys.length === 0) {
       return Promise.resolve(0);
     }
-    return this.guard((client) => client.unlink(...keys));
+    return this.guard((client) =>
+      client.isCluster
+        ? countBySlot(keys, (slotKeys) => client.unlink(...slotKeys))
+        : client.unlink(...keys),
+    );
   }
 
+  /** PUBLISH; on a cluster SPUBLISH, which goes to the channel's shard instead of every node. */
   publish(channel: string, message: string): Promise<void> {
     return this.guard(async (client) => {
-      await client.publish(channel, message);
+      await (client.isCluster
+        ? client.spublish(channel, message)
+        : client.publish(channel, message));
     });
   }
 
@@ -126,38 +154,45 @@ export class RedisL2 extends GuardedRedis {
 
   /**
    * Deletes the keys matching a glob with SCAN + UNLINK in batches: never KEYS, never a database-wide flush.
+   * On a cluster every primary is scanned (each holds its own slots).
    * Not bounded by the per-call timeout (it may walk many keys); each batch is.
    */
   async deleteMatching(pattern: string): Promise<number> {
-    const client = this.pick();
-    let cursor = '0';
     let deleted = 0;
-    do {
-      const [nextCursor, keys] = await this.guard(() =>
-        client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000),
-      );
-      cursor = nextCursor;
-      deleted += await this.unlink(keys);
-    } while (cursor !== '0');
+    for (const node of primaries(this.pick())) {
+      let cursor = '0';
+      do {
+        const [nextCursor, keys] = await this.guard(() =>
+          node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000),
+        );
+        cursor = nextCursor;
+        deleted += await this.unlink(keys);
+      } while (cursor !== '0');
+    }
     return deleted;
   }
 
-  /** Counts keys matching a glob (SCAN), stopping after `limit` keys. */
+  /** Counts keys matching a glob (SCAN, every primary of a cluster), stopping after `limit` keys. */
   async countMatching(
     pattern: string,
     limit: number,
   ): Promise<{ count: number; complete: boolean }> {
-    const client = this.pick();
-    let cursor = '0';
+    const nodes = primaries(this.pick());
     let count = 0;
-    do {
-      const [nextCursor, keys] = await this.guard(() =>
-        client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000),
-      );
-      cursor = nextCursor;
-      count += keys.length;
-    } while (cursor !== '0' && count < limit);
-    return { count, complete: cursor === '0' };
+    for (const [index, node] of nodes.entries()) {
+      let cursor = '0';
+      do {
+        const [nextCursor, keys] = await this.guard(() =>
+          node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000),
+        );
+        cursor = nextCursor;
+        count += keys.length;
+      } while (cursor !== '0' && count < limit);
+      if (count >= limit) {
+        return { count, complete: cursor === '0' && index === nodes.length - 1 };
+      }
+    }
+    return { count, complete: true };
   }
 
   info(): Promise<string> {

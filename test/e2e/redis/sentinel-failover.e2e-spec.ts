@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
-import { getJobQueueToken, type JobQueue } from '../../../src/queues';
+import type { JobQueue } from '../../../src/queues';
 import {
   CachingApp,
   createCachingApp,
@@ -9,11 +8,7 @@ import {
   testKeyPrefix,
 } from '../../fixtures/caching/caching-app';
 import { timeUntil } from '../../fixtures/caching/load';
-import {
-  FIXTURE_QUEUE,
-  FixtureQueueModule,
-  SLEEP_TASK,
-} from '../../fixtures/queues/fixture-queue.module';
+import { SLEEP_TASK, startFixtureQueueApp } from '../../fixtures/queues/fixture-queue.module';
 import { SENTINEL_NAME, SentinelSet } from '../../fixtures/redis/sentinel-set';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,17 +56,7 @@ describe('Redis Sentinel: the cache and the queues follow a failover without a r
   beforeAll(async () => {
     await set.start();
     cacheApp = await createCachingApp(sentinelEnv());
-    const saved = { ...process.env };
-    Object.assign(process.env, sentinelEnv(), { LOG_LEVEL: 'silent', QUEUES__PROCESS: 'true' });
-    try {
-      queueApp = await NestFactory.createApplicationContext(await FixtureQueueModule.forRoot(), {
-        logger: ['error'],
-      });
-      await queueApp.init();
-    } finally {
-      process.env = saved;
-    }
-    queue = queueApp.get<JobQueue>(getJobQueueToken(FIXTURE_QUEUE));
+    ({ app: queueApp, queue } = await startFixtureQueueApp(sentinelEnv()));
   }, 60_000);
 
   afterAll(async () => {
