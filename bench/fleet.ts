@@ -9,12 +9,12 @@ import { call, counterTotal, fleetBearer } from '../test/fixtures/fleet/fleet-ht
 import { measureFailover } from '../test/fixtures/fleet/fleet-failover';
 import { measureJobSpread } from '../test/fixtures/fleet/fleet-jobs';
 import { measureFleetSingleFlight } from '../test/fixtures/fleet/fleet-single-flight';
-import { startTopology } from '../test/fixtures/fleet/redis-topology';
+import { FLEET_KEY_PREFIX, startTopology } from '../test/fixtures/fleet/redis-topology';
 import { ReplicatedPostgres } from '../test/fixtures/persistence/replicated-postgres';
 import { prepareBenchDatabase } from './lib/bench-database';
 import { prepareBenchEnv } from './lib/bench-env';
 
-// `npm run fleet [-- standalone|sentinel] [replicas]`: 3 API processes and 2 workers (the build,
+// `npm run fleet [-- standalone|sentinel|cluster] [replicas]`: 3 API processes and 2 workers (the build,
 // `dist/`) on loopback with Redis of their own (one server, or a primary, a replica and a
 // sentinel) and a database of their own (`agentic_fleet`, created and migrated on the local server,
 // or with `replicas` on a throwaway primary whose streaming replica serves the pods' reads); measures what a fleet does that one pod cannot show, prints a report and writes
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
   const agentId = await seedAgent(databaseUrl);
   const env = {
     ...redis.env,
-    REDIS__KEY_PREFIX: 'fleet',
+    REDIS__KEY_PREFIX: FLEET_KEY_PREFIX,
     LOG_LEVEL: 'warn',
     DATABASE__URL: databaseUrl,
     ...replicaEnv,

@@ -161,7 +161,7 @@ describe('deploy/k8s/overlays', () => {
   );
 
   it('should have overlays', () => {
-    expect(overlays).toEqual(expect.arrayContaining(['sentinel']));
+    expect(overlays).toEqual(expect.arrayContaining(['scale-out', 'sentinel']));
   });
 
   it.each(overlays)('%s: should build on the base and patch only the ConfigMap', (overlay) => {

@@ -5,7 +5,11 @@ import { fleetBearer } from '../../fixtures/fleet/fleet-http';
 import { measureFailover } from '../../fixtures/fleet/fleet-failover';
 import { measureJobSpread } from '../../fixtures/fleet/fleet-jobs';
 import { measureFleetSingleFlight } from '../../fixtures/fleet/fleet-single-flight';
-import { RedisTopology, startTopology } from '../../fixtures/fleet/redis-topology';
+import {
+  FLEET_KEY_PREFIX,
+  RedisTopology,
+  startTopology,
+} from '../../fixtures/fleet/redis-topology';
 
 /**
  * The fleet as it runs in production, on loopback: 3 API processes and 2 workers (`src/main.ts`,
@@ -32,7 +36,7 @@ describe('Fleet: 3 API pods and 2 workers on Redis Sentinel (e2e)', () => {
       await db.end();
     }
     fleet = await startFleet({
-      env: { ...redis.env, REDIS__KEY_PREFIX: 'fleet', CACHING__LOCK: 'true' },
+      env: { ...redis.env, REDIS__KEY_PREFIX: FLEET_KEY_PREFIX, CACHING__LOCK: 'true' },
     });
   }, 240_000);
 
