@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { measureCrossPodInvalidation } from '../test/fixtures/fleet/cross-pod-invalidation';
+import {
+  measureCrossPodInvalidation,
+  seedFleetAgent,
+} from '../test/fixtures/fleet/cross-pod-invalidation';
 import { Fleet, startFleet } from '../test/fixtures/fleet/fleet';
 import { call, counterTotal, fleetBearer } from '../test/fixtures/fleet/fleet-http';
 import { measureFailover } from '../test/fixtures/fleet/fleet-failover';
@@ -14,12 +16,13 @@ import { ReplicatedPostgres } from '../test/fixtures/persistence/replicated-post
 import { prepareBenchDatabase } from './lib/bench-database';
 import { prepareBenchEnv } from './lib/bench-env';
 
-// `npm run fleet [-- standalone|sentinel|cluster] [replicas]`: 3 API processes and 2 workers (the build,
-// `dist/`) on loopback with Redis of their own (one server, or a primary, a replica and a
-// sentinel) and a database of their own (`agentic_fleet`, created and migrated on the local server,
-// or with `replicas` on a throwaway primary whose streaming replica serves the pods' reads); measures what a fleet does that one pod cannot show, prints a report and writes
-// bench/results/fleet-<topology>.json. With sentinel, the primary is then killed under load.
-// Counts: FLEET_WRITES (1000), FLEET_COLD (300), FLEET_TASKS (1000), FLEET_RATE (200 req/s).
+// `npm run fleet [-- standalone|sentinel|cluster] [replicas]`: 3 API processes and 2 workers (the
+// build, `dist/`) on loopback with Redis of their own (one server; a primary, a replica and a
+// sentinel; or a 3+3 cluster) and a database of their own (`agentic_fleet` on the local server, or
+// with `replicas` on a throwaway primary whose streaming replica serves the pods' reads). Measures
+// what a fleet does that one pod cannot show, prints a report and writes
+// bench/results/fleet-<topology>[-replicas].json. With sentinel or cluster, a primary is then killed
+// under load. Counts: FLEET_WRITES (1000), FLEET_COLD (300), FLEET_TASKS (1000), FLEET_RATE (200).
 const ARGS = process.argv.slice(2);
 const TOPOLOGY = ARGS.find((arg) => arg !== 'replicas') ?? 'standalone';
 /** `replicas`: a throwaway PostgreSQL primary with a streaming replica instead of the local server. */
@@ -34,19 +37,6 @@ interface Figure {
   figure: string;
   value: string;
   goal: string;
-}
-
-async function seedAgent(databaseUrl: string): Promise<string> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const rows = await db.query<{ id: string }>(
-      `INSERT INTO agents (name, type) VALUES ('fleet-agent', 'task') RETURNING id`,
-    );
-    return rows.rows[0].id;
-  } finally {
-    await db.end();
-  }
 }
 
 async function withFleet<T>(
@@ -185,7 +175,7 @@ async function main(): Promise<void> {
   });
   const redis = await startTopology(TOPOLOGY);
   const admin = fleetBearer('admin');
-  const agentId = await seedAgent(databaseUrl);
+  const agentId = await seedFleetAgent(databaseUrl);
   const env = {
     ...redis.env,
     REDIS__KEY_PREFIX: FLEET_KEY_PREFIX,

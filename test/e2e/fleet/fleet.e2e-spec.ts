@@ -1,5 +1,7 @@
-import { Client } from 'pg';
-import { measureCrossPodInvalidation } from '../../fixtures/fleet/cross-pod-invalidation';
+import {
+  measureCrossPodInvalidation,
+  seedFleetAgent,
+} from '../../fixtures/fleet/cross-pod-invalidation';
 import { Fleet, startFleet } from '../../fixtures/fleet/fleet';
 import { fleetBearer } from '../../fixtures/fleet/fleet-http';
 import { measureFailover } from '../../fixtures/fleet/fleet-failover';
@@ -15,7 +17,8 @@ import {
  * The fleet as it runs in production, on loopback: 3 API processes and 2 workers (`src/main.ts`,
  * `src/worker.ts`) on a Redis primary, replica and sentinel of their own and the run's PostgreSQL
  * database, with the fleet lock on; last, the primary is killed under load. Sized for CI;
- * `npm run fleet` runs the issue's full counts (standalone or sentinel) and prints the figures.
+ * `npm run fleet` runs the issue's full counts (standalone, sentinel or cluster; with replicas or
+ * not) and prints the figures.
  */
 describe('Fleet: 3 API pods and 2 workers on Redis Sentinel (e2e)', () => {
   let redis: RedisTopology | undefined;
@@ -25,16 +28,7 @@ describe('Fleet: 3 API pods and 2 workers on Redis Sentinel (e2e)', () => {
 
   beforeAll(async () => {
     redis = await startTopology('sentinel');
-    const db = new Client({ connectionString: process.env.DATABASE__URL });
-    await db.connect();
-    try {
-      const rows = await db.query<{ id: string }>(
-        `INSERT INTO agents (name, type) VALUES ('fleet-agent', 'task') RETURNING id`,
-      );
-      agentId = rows.rows[0].id;
-    } finally {
-      await db.end();
-    }
+    agentId = await seedFleetAgent(process.env.DATABASE__URL!);
     fleet = await startFleet({
       env: { ...redis.env, REDIS__KEY_PREFIX: FLEET_KEY_PREFIX, CACHING__LOCK: 'true' },
     });
