@@ -129,10 +129,16 @@ export class CachingLifecycle
       subscriber.on('smessage', onMessage);
       // SSUBSCRIBE needs the slot map (it goes to the channel's primary): sent once the client
       // is ready, and again until it is taken; ioredis then re-subscribes after each failover.
+      // Requests are served before it is taken (the slot map takes a moment, a retry 500 ms):
+      // copies stored meanwhile may have missed invalidations published meanwhile, so once it
+      // is taken they are revalidated (what a reconnect does in standalone mode).
       const subscribe = (): void => {
-        subscriber.ssubscribe(channel).catch(() => {
-          setTimeout(subscribe, 500).unref();
-        });
+        subscriber.ssubscribe(channel).then(
+          () => this.engine.revalidateL1(),
+          () => {
+            setTimeout(subscribe, 500).unref();
+          },
+        );
       };
       subscriber.once('ready', subscribe);
       subscriber.connect().catch(() => undefined);
