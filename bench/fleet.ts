@@ -85,7 +85,7 @@ async function invalidationFigure(
   const seen = await measureCrossPodInvalidation(fleet, { agentId, writes: WRITES, authorization });
   return {
     figure: `cross-pod invalidation, ${WRITES} writes x 2 readers, CACHING__LOCK=${lock} (ms from the write's answer to a fresh read)`,
-    value: `p50 ${seen.p50Ms.toFixed(1)}, p99 ${seen.p99Ms.toFixed(1)}, max ${seen.maxMs.toFixed(1)}; ${seen.staleReads} stale reads, ${seen.neverFresh} never fresh${seen.neverFresh ? ` (writes ${seen.neverFreshWrites.join(', ')})` : ''}`,
+    value: `p50 ${seen.p50Ms.toFixed(1)}, p99 ${seen.p99Ms.toFixed(1)}, max ${seen.maxMs.toFixed(1)}; ${seen.staleReads} stale reads, ${seen.neverFresh} never fresh${seen.neverFresh ? ` (writes ${seen.neverFreshWrites.join(', ')})` : ''}; slowest ${seen.slowest.map(({ write, reader, ms, stale }) => `#${write} ${reader} ${ms.toFixed(0)} ms/${stale} stale`).join(', ')}`,
     goal: 'p99 <= 50 ms',
   };
 }

@@ -95,6 +95,7 @@ export class CachingLifecycle
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.engine.close();
     await Promise.all([
       closeClients([...this.clients, ...(this.subscriber ? [this.subscriber] : [])]),
       this.reader.close(),

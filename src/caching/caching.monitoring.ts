@@ -84,6 +84,11 @@ export class CachingMonitoring implements OnModuleInit {
         () => Number(snapshot().l1_entries),
       ],
       [
+        'cache_invalidations_pending',
+        'Invalidated keys, tags and patterns Redis has not taken yet (retried in the background)',
+        () => this.engine.pendingInvalidations,
+      ],
+      [
         'cache_redis_breaker_open',
         '1 while the cache runs without Redis (its breaker is open)',
         () => (this.engine.redisState === 'open' ? 1 : 0),

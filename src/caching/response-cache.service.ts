@@ -50,6 +50,7 @@ export class ResponseCacheService {
       ...this.engine.stats.snapshot(),
       l1_entries: l1.entries,
       l1_bytes: l1.bytes,
+      invalidations_pending: this.engine.pendingInvalidations,
       redis_breaker: this.engine.redisState,
     };
   }

@@ -60,7 +60,27 @@ export function createClusterClient(
   url: string,
   extras: { shardedSubscribers?: boolean } = {},
 ): Cluster {
-  return new Cluster(settings.nodes, clusterOptions(options, url, extras));
+  const cluster = new Cluster(settings.nodes, clusterOptions(options, url, extras));
+  // ioredis opens a node's connection on the first command sent to it: that command pays the
+  // connect (and misses the cache's 50 ms deadline; under load it took seconds), and, without an
+  // offline queue, every other command for that node meanwhile fails at once. So a version bump
+  // could fail on a healthy cluster. Each primary's connection is opened once the client is
+  // ready (not before: its own ready check must find the nodes idle, not half-open), and again
+  // for a primary that joins later (a failover). Replicas serve no reads here and stay closed.
+  const openPrimaries = (): void => {
+    for (const node of cluster.nodes('master')) {
+      if (node.status === 'wait') {
+        node.connect().catch(() => undefined);
+      }
+    }
+  };
+  cluster.on('ready', openPrimaries);
+  cluster.on('+node', () => {
+    if (cluster.status === 'ready') {
+      openPrimaries();
+    }
+  });
+  return cluster;
 }
 
 /**

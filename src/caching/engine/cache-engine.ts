@@ -47,6 +47,16 @@ export class CacheEngine {
     return { entries: this.l1.size, bytes: this.l1.usedBytes, evictions: this.l1.evictions };
   }
 
+  /** Invalidated keys, tags and patterns Redis has not taken yet (retried in the background). */
+  get pendingInvalidations(): number {
+    return this.bus.pendingCount;
+  }
+
+  /** One last try for pending invalidations (at shutdown, before the connections close). */
+  close(): Promise<void> {
+    return this.bus.close();
+  }
+
   /** State of the breaker around Redis (`open` means the cache runs on L1 only). */
   get redisState(): string {
     return this.l2.breaker.state;

@@ -47,7 +47,11 @@ export abstract class GuardedRedis {
   }
 
   protected guard<T>(operation: (client: RedisClient) => Promise<T>): Promise<T> {
-    const client = this.pick();
+    let client = this.pick();
+    if (client.status !== 'ready') {
+      // One connection of the pool still opening (or reopening) fails nothing another can do.
+      client = this.clients.find((other) => other.status === 'ready') ?? client;
+    }
     return this.guarded(client.status === 'ready' ? undefined : client.status, () =>
       operation(client),
     );

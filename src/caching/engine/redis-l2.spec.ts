@@ -57,6 +57,18 @@ describe(RedisL2.name, () => {
     expect([stats.redisErrors, stats.redisTimeouts]).toEqual([1, 0]);
   });
 
+  it('should send a call on a ready connection of the pool while another is still opening', async () => {
+    const opening = fakeClient('connecting');
+    const ready = fakeClient('ready');
+    const stats = new CacheStats();
+    const sut = new RedisL2([opening, ready], 50, new Breaker(3, 1000), stats);
+
+    await expect(sut.lookup('k', [])).resolves.toEqual({ raw: Buffer.from('v'), versions: [] });
+    expect(opening.mgetBuffer).not.toHaveBeenCalled();
+    expect(ready.mgetBuffer).toHaveBeenCalledTimes(1);
+    expect(stats.redisErrors).toBe(0);
+  });
+
   it('should look entries up on the lookup reader when there is one, tag versions as numbers', async () => {
     const client = fakeClient('ready');
     const reader = {

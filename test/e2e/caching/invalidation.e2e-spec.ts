@@ -163,4 +163,34 @@ describe(`${ResponseCacheService.name} invalidation (e2e)`, () => {
     await redis.unlink(...outside);
     expect(await scanKeys(redis, 'bull:*')).toEqual([]);
   });
+
+  it("should send a write's invalidation once Redis is back, so the other instance stops serving the old entry", async () => {
+    const url = '/scenario/items/during-outage';
+    await b.get(url);
+    expect((await b.get(url)).xCache).toBe('HIT');
+
+    // Redis answers nothing: A's lookups time out until its breaker opens, and the write's
+    // invalidation (tag version bump and bus message) is refused without reaching Redis.
+    server.pause();
+    try {
+      for (let cold = 0; cold < 10 && a.cache.getStats().redis_breaker !== 'open'; cold++) {
+        await a.get(`/scenario/items/cold-${cold}`);
+      }
+      expect(a.cache.getStats().redis_breaker).toBe('open');
+      expect((await a.request('POST', url)).status).toBe(201);
+      // Its tag and its event's tag.
+      expect(a.cache.getStats().invalidations_pending).toBe(2);
+    } finally {
+      server.resume();
+    }
+    const runsBefore = b.calls.of('items:during-outage');
+
+    // B kept its connections (a pause drops none), so nothing but the retried invalidation tells
+    // it that its copy, and Redis's, are stale.
+    const fresh = await timeUntil(async () => (await b.get(url)).xCache === 'MISS', 15_000);
+
+    expect(fresh).toBeLessThan(15_000);
+    expect(b.calls.of('items:during-outage')).toBe(runsBefore + 1);
+    expect(a.cache.getStats().invalidations_pending).toBe(0);
+  });
 });

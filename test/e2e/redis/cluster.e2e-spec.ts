@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Cluster } from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import type { JobQueue } from '../../../src/queues';
 import { FleetCounter } from '../../../src/rate-limit/fleet-counter';
@@ -61,6 +62,21 @@ describe('Redis Cluster: cache, invalidation and queues, through a primary failo
     }
     return states;
   }
+
+  /** A factory `command` connection to the cluster, seeded with node `seed` only (not connected). */
+  const commandClient = (seed: number) =>
+    createRedisClient(
+      'command',
+      {
+        url: 'redis://127.0.0.1:1',
+        commandTimeoutMs: 500,
+        connectTimeoutMs: 1000,
+        maxReconnectDelayMs: 2000,
+        cluster: { nodes: [{ host: '127.0.0.1', port: set.nodes[seed].port }] },
+      },
+      new RedisErrorLog('Test', { log: jest.fn(), warn: jest.fn() }),
+      { lazyConnect: true },
+    );
 
   /** The entry key of `/scenario/items/:id` as instance `t` builds it. */
   const itemKey = (t: CachingApp, id: string) =>
@@ -158,19 +174,24 @@ describe('Redis Cluster: cache, invalidation and queues, through a primary failo
     expect(new Set(queueKeys.map(keySlot)).size).toBe(1);
   });
 
+  it("should open every primary's connection at connect, before a command needs it", async () => {
+    const client = commandClient(2);
+    try {
+      await client.connect();
+      const primaries = () => (client as Cluster).nodes('master');
+      const allReady = () => Promise.resolve(primaries().every((node) => node.status === 'ready'));
+
+      expect(await timeUntil(allReady, 5000, 10)).toBeLessThan(5000);
+      expect(primaries()).toHaveLength(3);
+      // Replicas serve no reads: their connections stay closed.
+      expect((client as Cluster).nodes('slave').map((node) => node.status)).not.toContain('ready');
+    } finally {
+      await closeRedisClients([client]);
+    }
+  });
+
   it("should sync the rate limiter's counters in one pipeline on the cluster (and fail without the hash tag)", async () => {
-    const client = createRedisClient(
-      'command',
-      {
-        url: 'redis://127.0.0.1:1',
-        commandTimeoutMs: 500,
-        connectTimeoutMs: 1000,
-        maxReconnectDelayMs: 2000,
-        cluster: { nodes: [{ host: '127.0.0.1', port: set.nodes[1].port }] },
-      },
-      new RedisErrorLog('RateLimit', { log: jest.fn(), warn: jest.fn() }),
-      { lazyConnect: true },
-    );
+    const client = commandClient(1);
     try {
       await client.connect();
       const policy = { id: 'all', limit: 100, windowMs: 60_000 };
