@@ -175,4 +175,25 @@ describe(`${CacheEngine.name} revalidation after a bus reconnect`, () => {
     expect(answer.outcome).toBe('STALE');
     release();
   });
+
+  it('should answer but not keep data a load read before an invalidation that arrived during it', async () => {
+    const { loader, release } = slowLoader('read-before-the-write');
+    const reload = jest.fn(() => Promise.resolve({ entry: entryOf('after', { agents: 2 }) }));
+
+    const answering = engine.getOrLoad('k', ['agents'], policy, loader);
+    await new Promise((resolve) => setImmediate(resolve)); // the loader runs
+    engine.applyBusMessage({ origin: 'another-pod', tags: ['agents'] });
+    release();
+
+    expect(await answering).toMatchObject({
+      outcome: 'MISS',
+      entry: { etag: '"read-before-the-write"' },
+    });
+    expect(engine.peekFresh('k')).toBeUndefined();
+    expect(await engine.getOrLoad('k', ['agents'], policy, reload)).toMatchObject({
+      outcome: 'MISS',
+      entry: { etag: '"after"' },
+    });
+    expect(engine.peekFresh('k')?.etag).toBe('"after"');
+  });
 });

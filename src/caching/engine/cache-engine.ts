@@ -104,12 +104,13 @@ export class CacheEngine {
    * counting anything: the caller then goes the full way (handler, single-flight) which counts.
    */
   async peekL2Fresh(key: string, tags: string[]): Promise<CacheEntry | undefined> {
+    const stamp = this.tiers.stamp(key, tags);
     const { entry } = await this.tiers.readL2(key, tags);
     const now = this.now();
     if (!entry || freshness(entry, now) !== 'fresh') {
       return undefined;
     }
-    this.l1.set(key, entry, now);
+    this.tiers.keepL1(key, tags, entry, stamp);
     this.stats.hits++;
     this.stats.l2Hits++;
     return entry;
@@ -132,12 +133,13 @@ export class CacheEngine {
     }
     const now = this.now();
 
+    const stamp = this.tiers.stamp(key, tags);
     const remote = await this.tiers.readL2(key, tags);
     let fallback: CacheEntry | undefined;
     if (remote.entry) {
       const state = freshness(remote.entry, now);
       if (state === 'fresh') {
-        this.l1.set(key, remote.entry, now);
+        this.tiers.keepL1(key, tags, remote.entry, stamp);
         this.stats.hits++;
         this.stats.l2Hits++;
         return { outcome: 'HIT', entry: remote.entry };

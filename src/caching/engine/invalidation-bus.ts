@@ -121,7 +121,7 @@ export class InvalidationBus {
   }
 
   private dropLocal({ keys, tags, patterns }: Invalidation): void {
-    keys.forEach((key) => this.l1.delete(key));
+    keys.forEach((key) => this.l1.invalidate(key));
     tags.forEach((tag) => this.l1.deleteTag(tag));
     patterns.forEach((pattern) => this.l1.deleteMatching(globToRegExp(pattern)));
   }

@@ -93,6 +93,34 @@ describe(L1Cache.name, () => {
   });
 });
 
+describe(`${L1Cache.name} stamp`, () => {
+  it('should move on an invalidation of the key, one of the tags, a pattern or everything, not on a store or an eviction', () => {
+    const l1 = new L1Cache(1100, 60_000); // room for four 10-byte entries
+    const stamp = () => l1.stamp('k', ['agents', 'agent:1']);
+    const moved: string[] = [];
+    const track = (name: string, act: () => void) => {
+      const before = stamp();
+      act();
+      if (stamp() !== before) {
+        moved.push(name);
+      }
+    };
+
+    track('set', () => l1.set('k', entry(10, { agents: 1 })));
+    track('evict', () => ['b1', 'b2', 'b3', 'b4'].forEach((key) => l1.set(key, entry(10))));
+    expect(l1.get('k')).toBeUndefined(); // evicted
+    track('delete', () => l1.delete('k'));
+    track('other key', () => l1.invalidate('other'));
+    track('other tag', () => l1.deleteTag('templates'));
+    track('key', () => l1.invalidate('k'));
+    track('tag', () => l1.deleteTag('agent:1'));
+    track('pattern', () => l1.deleteMatching(/^nothing$/));
+    track('clear', () => l1.clear());
+
+    expect(moved).toEqual(['key', 'tag', 'pattern', 'clear']);
+  });
+});
+
 describe(globToRegExp.name, () => {
   it('should translate * ? and [] and escape regex characters', () => {
     expect(globToRegExp('a*').test('abc:d')).toBe(true);

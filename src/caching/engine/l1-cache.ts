@@ -9,6 +9,17 @@ interface Slot {
 }
 
 const SLOT_OVERHEAD = 256;
+/** Invalidation counters of {@link L1Cache.stamp}: keys and tags hash onto this many. */
+const MARK_BUCKETS = 4096;
+
+/** A key's or tag's invalidation counter (FNV-1a of its UTF-16 units). */
+function bucketOf(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < name.length; index++) {
+    hash = Math.imul(hash ^ name.charCodeAt(index), 0x01000193);
+  }
+  return (hash >>> 0) % MARK_BUCKETS;
+}
 
 /**
  * The in-process L1: an LRU bounded in bytes (body + key + a fixed overhead per entry), with a tag
@@ -19,6 +30,9 @@ export class L1Cache {
   private readonly byTag = new Map<string, Set<string>>();
   private bytes = 0;
   private epoch = 0;
+  /** Invalidations applied here, per key or tag bucket; patterns and clears count in `sweeps`. */
+  private readonly marks = new Uint32Array(MARK_BUCKETS);
+  private sweeps = 0;
   evictions = 0;
 
   constructor(
@@ -76,6 +90,21 @@ export class L1Cache {
   }
 
   /**
+   * A number that moves whenever this instance applies an invalidation of `key`, of one of
+   * `tags`, of a pattern or of everything. Taken before a load reads its data: if it moved by the
+   * time the load stores, the data may predate a write whose invalidation arrived meanwhile (it
+   * found nothing to drop yet), and the copy must not be kept. Keys and tags share 4,096
+   * counters, so an unrelated invalidation may cost a copy, never keep a stale one.
+   */
+  stamp(key: string, tags: readonly string[]): number {
+    let stamp = this.sweeps + this.marks[bucketOf(key)];
+    for (const tag of tags) {
+      stamp += this.marks[bucketOf(tag)];
+    }
+    return stamp;
+  }
+
+  /**
    * Whether the entry under `key` was stored since the last {@link distrustAll} (false when there
    * is none). An untrusted entry may still be served stale while it is revalidated, never as fresh.
    */
@@ -90,6 +119,12 @@ export class L1Cache {
    */
   distrustAll(): void {
     this.epoch++;
+  }
+
+  /** Drops `key` as an invalidation (moves its {@link stamp}); {@link delete} is for eviction. */
+  invalidate(key: string): void {
+    this.marks[bucketOf(key)]++;
+    this.delete(key);
   }
 
   delete(key: string): void {
@@ -109,12 +144,14 @@ export class L1Cache {
   }
 
   deleteTag(tag: string): void {
+    this.marks[bucketOf(tag)]++;
     for (const key of [...(this.byTag.get(tag) ?? [])]) {
       this.delete(key);
     }
   }
 
   deleteMatching(pattern: RegExp): void {
+    this.sweeps++;
     for (const key of [...this.slots.keys()]) {
       if (pattern.test(key)) {
         this.delete(key);
@@ -123,6 +160,7 @@ export class L1Cache {
   }
 
   clear(): void {
+    this.sweeps++;
     this.slots.clear();
     this.byTag.clear();
     this.bytes = 0;

@@ -95,20 +95,24 @@ export class SingleFlight {
     }
     const running = (async () => {
       if (policy.lock && versions) {
+        const stamp = this.tiers.stamp(key, tags);
         const waited = await this.lock.waitForLockHolder(key, tags);
         if (waited) {
-          this.l1.set(key, waited, this.now());
+          this.tiers.keepL1(key, tags, waited, stamp);
           return { entry: waited };
         }
       }
       try {
         this.stats.loaderCalls++;
+        // An invalidation applied here while the loader runs means its data may be older than
+        // the write behind it: the answer is still given, but not stored (see TieredStore.store).
+        const stamp = this.tiers.stamp(key, tags);
         // Without Redis the versions are unknown (-1 never matches Redis), but the entry still
         // carries its tag names so a tag invalidation drops its L1 copy.
         const result = await loader(versions ?? Object.fromEntries(tags.map((tag) => [tag, -1])));
         if (result.entry) {
           const written = this.tiers
-            .store(key, result.entry, policy, versions !== undefined)
+            .store(key, tags, result.entry, policy, versions !== undefined, stamp)
             .catch((error: Error) => this.logger.warn(`cache store failed: ${error.message}`));
           if (policy.lock && versions) {
             // Waiters on other instances must find the entry once the lock is released.

@@ -18,6 +18,23 @@ export class TieredStore {
     private readonly now: () => number,
   ) {}
 
+  /**
+   * Copies an entry into L1 unless an invalidation of its key or `tags` was applied here since
+   * `stamp` was taken (see {@link L1Cache.stamp}). Whether it was kept.
+   */
+  keepL1(key: string, tags: readonly string[], entry: CacheEntry, stamp: number): boolean {
+    if (this.l1.stamp(key, tags) !== stamp) {
+      return false;
+    }
+    this.l1.set(key, entry, this.now());
+    return true;
+  }
+
+  /** The L1 stamp of a key and its tags, taken before its data is read. */
+  stamp(key: string, tags: readonly string[]): number {
+    return this.l1.stamp(key, tags);
+  }
+
   /** The entry in L2 unless one of its tags moved on since it was stored, and the tag versions. */
   async readL2(key: string, tags: string[]): Promise<L2Read> {
     try {
@@ -45,12 +62,22 @@ export class TieredStore {
     }
   }
 
-  /** Stores in L1 at once and in L2 in the background; the promise settles when L2 has it. */
-  async store(key: string, entry: CacheEntry, policy: CachePolicy, toL2: boolean): Promise<void> {
-    if (entry.body.length > this.maxEntryBytes) {
+  /**
+   * Stores in L1 at once and in L2 in the background; the promise settles when L2 has it.
+   * Nothing is stored when `stamp` (the L1 stamp taken before the data was read) has moved: an
+   * invalidation arrived meanwhile, so the data may be older than the write behind it.
+   */
+  async store(
+    key: string,
+    tags: readonly string[],
+    entry: CacheEntry,
+    policy: CachePolicy,
+    toL2: boolean,
+    stamp: number,
+  ): Promise<void> {
+    if (entry.body.length > this.maxEntryBytes || !this.keepL1(key, tags, entry, stamp)) {
       return;
     }
-    this.l1.set(key, entry, this.now());
     if (!toL2) {
       return;
     }
