@@ -42,13 +42,16 @@ export class Paginator {
 
   /**
    * Drops the cached counts of a resource (O(1)); call it after every write to the resource.
-   * Fails open: a Redis outage is logged, and cached counts then expire with their TTL.
+   * Fails open: a Redis outage is logged and the bump is retried in the background until Redis
+   * takes it (this instance counts without the cache meanwhile); the write is never failed.
    */
   async invalidateCounts(resource: PaginatedResource): Promise<void> {
     try {
       await this.cache?.invalidate(resource.name);
     } catch (error) {
-      this.logger.warn(`count cache invalidation failed: ${(error as Error).message}`);
+      this.logger.warn(
+        `count cache invalidation failed (retried in the background): ${(error as Error).message}`,
+      );
     }
   }
 

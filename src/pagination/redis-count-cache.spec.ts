@@ -3,6 +3,7 @@ import { RedisOutage } from '../redis';
 import {
   COUNT_CACHE_RETRY_AFTER_MS,
   CountCacheUnavailableError,
+  FIRST_BUMP_RETRY_MS,
   RedisCountCache,
 } from './redis-count-cache';
 
@@ -87,5 +88,27 @@ describe(RedisCountCache.name, () => {
 
     await expect(cache.generation('agents')).resolves.toBe('0');
     await expect(cache.get('agents:0:x')).resolves.toBeUndefined();
+  });
+
+  it('should retry a refused generation bump until Redis takes it, counting without the cache meanwhile', async () => {
+    const incr = jest.fn().mockRejectedValue(new Error('Command timed out'));
+    const redis = { get, ping, set: jest.fn(), incr } as unknown as Redis;
+    const sut = new RedisCountCache(redis, { keyPrefix: 'p' } as never);
+    get.mockResolvedValue('3');
+
+    await expect(sut.invalidate('agents')).rejects.toThrow('Command timed out');
+    expect(sut.pendingInvalidations).toBe(1);
+    await expect(sut.generation('agents')).rejects.toBeInstanceOf(CountCacheUnavailableError);
+    await expect(sut.generation('tools')).resolves.toBe('3'); // other resources keep their counts
+
+    await jest.advanceTimersByTimeAsync(FIRST_BUMP_RETRY_MS); // still refused
+    expect(incr).toHaveBeenCalledTimes(2);
+    incr.mockResolvedValue(4);
+    await jest.advanceTimersByTimeAsync(2 * FIRST_BUMP_RETRY_MS);
+
+    expect(incr).toHaveBeenCalledTimes(3);
+    expect(incr).toHaveBeenLastCalledWith('p:count:gen:agents');
+    expect(sut.pendingInvalidations).toBe(0);
+    await expect(sut.generation('agents')).resolves.toBe('3');
   });
 });

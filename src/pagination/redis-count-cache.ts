@@ -9,6 +9,9 @@ import { CountCache } from './count-cache';
  * it again (a list request never waits on that probe).
  */
 export const COUNT_CACHE_RETRY_AFTER_MS = 1000;
+/** First retry of a generation bump Redis refused; doubles up to {@link MAX_BUMP_RETRY_MS}. */
+export const FIRST_BUMP_RETRY_MS = 100;
+const MAX_BUMP_RETRY_MS = 5000;
 
 /** Redis could not serve the count cache (error, timeout, or skipped after a recent failure). */
 export class CountCacheUnavailableError extends Error {
@@ -31,6 +34,10 @@ export class RedisCountCache implements CountCache {
   private failing = false;
   private failedAt = 0;
   private probing = false;
+  /** Resources whose generation bump Redis refused: retried until it takes them. */
+  private readonly pendingBumps = new Set<string>();
+  private bumpTimer?: NodeJS.Timeout;
+  private bumpRetryMs = FIRST_BUMP_RETRY_MS;
 
   constructor(
     @InjectRedis() private readonly redis: RedisClient,
@@ -51,12 +58,57 @@ export class RedisCountCache implements CountCache {
   }
 
   async generation(resource: string): Promise<string> {
+    if (this.pendingBumps.has(resource)) {
+      // Its counts in Redis predate a write: this instance counts without them until the bump lands.
+      throw new CountCacheUnavailableError(`count cache generation of ${resource} is being bumped`);
+    }
     return (await this.call((redis) => redis.get(`${this.prefix}:gen:${resource}`))) ?? '0';
   }
 
+  /**
+   * Bumps the resource's generation. Never skipped: a write must bump it whenever Redis can take
+   * it; when Redis refuses, the bump is retried in the background (100 ms doubling to 5 s) until
+   * it lands, and the error is still thrown for the caller to log.
+   */
   async invalidate(resource: string): Promise<void> {
-    // Never skipped: a write must bump the generation whenever Redis can take it.
-    await this.redis.incr(`${this.prefix}:gen:${resource}`);
+    try {
+      await this.redis.incr(`${this.prefix}:gen:${resource}`);
+    } catch (error) {
+      this.pendingBumps.add(resource);
+      this.scheduleBumps();
+      throw error;
+    }
+  }
+
+  /** Resources whose generation bump waits for Redis. */
+  get pendingInvalidations(): number {
+    return this.pendingBumps.size;
+  }
+
+  private scheduleBumps(): void {
+    if (this.bumpTimer) {
+      return;
+    }
+    this.bumpTimer = setTimeout(() => void this.retryBumps(), this.bumpRetryMs);
+    this.bumpTimer.unref();
+  }
+
+  private async retryBumps(): Promise<void> {
+    for (const resource of [...this.pendingBumps]) {
+      try {
+        await this.redis.incr(`${this.prefix}:gen:${resource}`);
+        this.pendingBumps.delete(resource);
+      } catch {
+        break; // still refused: the rest waits for the next try
+      }
+    }
+    this.bumpTimer = undefined;
+    if (this.pendingBumps.size > 0) {
+      this.bumpRetryMs = Math.min(MAX_BUMP_RETRY_MS, this.bumpRetryMs * 2);
+      this.scheduleBumps();
+    } else {
+      this.bumpRetryMs = FIRST_BUMP_RETRY_MS;
+    }
   }
 
   private async call<T>(command: (redis: RedisClient) => Promise<T>): Promise<T> {
