@@ -25,6 +25,7 @@ import {
   migrationConfig,
   MigrationEnv,
   PersistenceModule,
+  ReadRoutingModule,
 } from './persistence';
 import { queuesConfig, QueuesEnv, QueuesModule } from './queues';
 import { rateLimitConfig, RateLimitEnv, RateLimitModule } from './rate-limit';
@@ -63,6 +64,8 @@ export class AppModule {
         await AppConfigModule.forRoot(MODULE_CONFIGS),
         LoggingModule,
         PersistenceModule,
+        // After the config module: it reads the validated DATABASE__REPLICA_URLS.
+        ReadRoutingModule.register(),
         AuthModule,
         RateLimitModule,
         CachingModule.forRoot({}),

@@ -1,4 +1,5 @@
 export { PersistenceModule } from './persistence.module';
+export { ReadRoutingModule } from './replicas/read-routing.module';
 export { QueryObserver } from './query-observer';
 export type { ObservedQuery, CompletedQuery } from './query-observer';
 export { DatabasePool } from './database-pool';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -21,7 +21,6 @@ import { QueryObserver } from './query-observer';
 import { databaseConfig } from './persistence.config';
 import { QueryTimingSubscriber } from './query-timing.subscriber';
 import { ReadRouter } from './replicas/read-router';
-import { ReadRoutingInterceptor } from './replicas/read-routing.interceptor';
 import { ReplicaMonitor } from './replicas/replica-monitor';
 import { ReplicasMonitoring } from './replicas/replicas.monitoring';
 import { WriteMarks } from './replicas/write-marks';
@@ -38,7 +37,8 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
  * typed errors for pool exhaustion and outages, an embedded server when no URL is configured,
  * and its health, metrics and stats registered with monitoring ({@link PersistenceMonitoring}).
  * With `DATABASE__REPLICA_URLS`, lag-tolerant reads go to streaming replicas ({@link ReadRouter})
- * with read-your-writes across pods ({@link WriteMarks}, {@link ReadRoutingInterceptor}).
+ * with read-your-writes across pods ({@link WriteMarks}); the HTTP read scope comes from
+ * `ReadRoutingModule`, imported by the app only when replicas are configured.
  */
 @Module({
   imports: [
@@ -96,7 +96,6 @@ type BootDataSourceOptions = DataSourceOptions & { migrateAtBoot?: { lockWaitMs:
     WriteRecorder,
     ReplicasMonitoring,
     { provide: APP_FILTER, useClass: DatabaseErrorFilter },
-    { provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor },
   ],
   exports: [PersistenceCoreModule, DatabasePool, SqlReader, SchemaHealthIndicator],
 })

@@ -38,6 +38,13 @@ export class QueueWorker {
   /**
    * Starts the local worker: `concurrency` jobs at once, any job name, through `handler`. Each
    * run is counted when it starts (`job.attemptsMade + 1` is its number, see `startAttempt`).
+   *
+   * The count is sent as the handler starts and not awaited before it: the run's number is known
+   * already (the hash's count, read with the job, plus one; the job is locked to this worker), and
+   * waiting for the reply first cost every job one Redis round trip (noop jobs/s 0.82x -> 0.55x
+   * raw Bull). A completed run does not wait for it either (Bull's completion, sent later on the
+   * same connection, runs after it in Redis and does not read the count); a failed run does,
+   * because Bull decides on a retry from the attempts the reply widens.
    */
   process(concurrency: number, handler: JobHandler): void {
     this.processing = true;
@@ -45,9 +52,16 @@ export class QueueWorker {
     void this.bull
       .process('*', concurrency, async (job: Job) => {
         this.running.add(String(job.id));
+        const counted = startAttempt(this.bull, job).catch((error: Error) => {
+          // The run goes on; only its count is lost (a retry budget one run short at worst).
+          this.logger.warn(`Job ${String(job.id)}: run not counted: ${error.message}`);
+        });
         try {
-          await startAttempt(this.bull, job);
           return await handler(job);
+        } catch (error) {
+          // Bull decides on a retry from the attempts the count widens: it must be in first.
+          await counted;
+          throw error;
         } finally {
           this.running.delete(String(job.id));
         }
