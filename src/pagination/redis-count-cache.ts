@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { redisConfig } from '../config';
-import { InjectRedis, RedisOutage, type RedisClient } from '../redis';
+import { BackgroundRetry, InjectRedis, RedisOutage, type RedisClient } from '../redis';
 import { CountCache } from './count-cache';
 
 /**
@@ -9,9 +9,8 @@ import { CountCache } from './count-cache';
  * it again (a list request never waits on that probe).
  */
 export const COUNT_CACHE_RETRY_AFTER_MS = 1000;
-/** First retry of a generation bump Redis refused; doubles up to {@link MAX_BUMP_RETRY_MS}. */
+/** First retry of a generation bump Redis refused (then doubling, see {@link BackgroundRetry}). */
 export const FIRST_BUMP_RETRY_MS = 100;
-const MAX_BUMP_RETRY_MS = 5000;
 
 /** Redis could not serve the count cache (error, timeout, or skipped after a recent failure). */
 export class CountCacheUnavailableError extends Error {
@@ -36,8 +35,7 @@ export class RedisCountCache implements CountCache {
   private probing = false;
   /** Resources whose generation bump Redis refused: retried until it takes them. */
   private readonly pendingBumps = new Set<string>();
-  private bumpTimer?: NodeJS.Timeout;
-  private bumpRetryMs = FIRST_BUMP_RETRY_MS;
+  private readonly bumps = new BackgroundRetry(() => this.retryBumps(), FIRST_BUMP_RETRY_MS);
 
   constructor(
     @InjectRedis() private readonly redis: RedisClient,
@@ -75,7 +73,7 @@ export class RedisCountCache implements CountCache {
       await this.redis.incr(`${this.prefix}:gen:${resource}`);
     } catch (error) {
       this.pendingBumps.add(resource);
-      this.scheduleBumps();
+      this.bumps.schedule();
       throw error;
     }
   }
@@ -85,15 +83,8 @@ export class RedisCountCache implements CountCache {
     return this.pendingBumps.size;
   }
 
-  private scheduleBumps(): void {
-    if (this.bumpTimer) {
-      return;
-    }
-    this.bumpTimer = setTimeout(() => void this.retryBumps(), this.bumpRetryMs);
-    this.bumpTimer.unref();
-  }
-
-  private async retryBumps(): Promise<void> {
+  /** Sends the pending bumps in order until Redis refuses one; whether none is left. */
+  private async retryBumps(): Promise<boolean> {
     for (const resource of [...this.pendingBumps]) {
       try {
         await this.redis.incr(`${this.prefix}:gen:${resource}`);
@@ -102,13 +93,7 @@ export class RedisCountCache implements CountCache {
         break; // still refused: the rest waits for the next try
       }
     }
-    this.bumpTimer = undefined;
-    if (this.pendingBumps.size > 0) {
-      this.bumpRetryMs = Math.min(MAX_BUMP_RETRY_MS, this.bumpRetryMs * 2);
-      this.scheduleBumps();
-    } else {
-      this.bumpRetryMs = FIRST_BUMP_RETRY_MS;
-    }
+    return this.pendingBumps.size === 0;
   }
 
   private async call<T>(command: (redis: RedisClient) => Promise<T>): Promise<T> {

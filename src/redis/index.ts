@@ -12,6 +12,7 @@ export {
   type RedisConnectionSettings,
   type RedisRole,
 } from './redis-client.factory';
+export { BackgroundRetry } from './background-retry';
 export { RedisErrorLog } from './redis-error-log';
 export { createRedisLookupReader, type RedisLookupReader } from './redis-lookup-reader';
 export {

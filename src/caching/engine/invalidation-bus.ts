@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { BackgroundRetry } from '../../redis';
 import type { CacheStats } from './cache-stats';
 import type { CacheKeyspace } from './keyspace';
 import { globToRegExp, L1Cache } from './l1-cache';
@@ -20,9 +21,6 @@ interface Invalidation {
   patterns: string[];
 }
 
-/** First retry of an invalidation Redis did not take; doubles up to {@link MAX_RETRY_MS}. */
-const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 5000;
 /**
  * Pending keys, tags and patterns held for a retry. Past it they are replaced by one pattern over
  * the whole cache namespace: it costs every entry, but nothing stale survives the outage.
@@ -45,10 +43,10 @@ export class InvalidationBus {
     tags: new Set<string>(),
     patterns: new Set<string>(),
   };
-  private retryTimer?: NodeJS.Timeout;
-  private retryMs = FIRST_RETRY_MS;
-  private retrying?: Promise<void>;
-  private closed = false;
+  private readonly retries = new BackgroundRetry(async () => {
+    await this.retry();
+    return this.pendingCount === 0;
+  });
 
   constructor(
     private readonly l1: L1Cache,
@@ -107,9 +105,7 @@ export class InvalidationBus {
    * reported, and stale entries may outlive it until their TTL.
    */
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.retryTimer);
-    await this.retrying;
+    await this.retries.stop();
     if (this.pendingCount > 0) {
       await this.retry();
     }
@@ -208,26 +204,7 @@ export class InvalidationBus {
     if (first) {
       this.logger.warn('cache invalidation not taken by Redis; retrying in the background');
     }
-    this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    if (this.closed || this.retryTimer || this.retrying) {
-      return;
-    }
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.retrying = this.retry().finally(() => {
-        this.retrying = undefined;
-        if (this.pendingCount > 0) {
-          this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
-          this.scheduleRetry();
-        } else {
-          this.retryMs = FIRST_RETRY_MS;
-        }
-      });
-    }, this.retryMs);
-    this.retryTimer.unref();
+    this.retries.schedule();
   }
 
   /** Sends everything pending once; what Redis still does not take stays pending. */
