@@ -47,6 +47,9 @@ describe('accessLine', () => {
       'a URL that needs escaping',
       { ...base, url: '/search?q="quoted"\\back\u0001slash\n&emoji=\u{1F600}\u2028' },
     ],
+    ['a URL with a lone surrogate', { ...base, url: '/x?q=\ud800&r=\udfff' }],
+    ['a URL with latin-1 characters', { ...base, url: '/caf\u00e9?q=\u00ff\u007f' }],
+    ['an id that needs escaping', { ...base, id: 'a"b\\c' }],
   ])('should write byte for byte what pino writes: %s', (_name, fields: AccessLineFields) => {
     const line = accessLine(fields, TIME);
 
@@ -57,7 +60,10 @@ describe('accessLine', () => {
 
 describe('LineBatch', () => {
   let writes: string[];
-  const stream = { write: (chunk: string) => writes.push(chunk), flushSync: jest.fn() };
+  const stream = {
+    write: (chunk: Buffer) => writes.push(chunk.toString('utf8')),
+    flushSync: jest.fn(),
+  };
   let batch: LineBatch | undefined;
 
   beforeEach(() => {
@@ -68,14 +74,38 @@ describe('LineBatch', () => {
   afterEach(() => batch?.close());
 
   it('should hand lines to the destination in one write once the batch is full, in order', () => {
-    batch = new LineBatch(stream, 10, 60_000);
+    // Room for 30 bytes: a line goes in while its worst-case UTF-8 size (3 bytes a unit) fits.
+    batch = new LineBatch(stream, 30, 60_000);
     batch.push('a\n');
     batch.push('bb\n');
+    batch.push('é\n');
     expect(writes).toEqual([]);
-    batch.push('cccccc\n');
-    expect(writes).toEqual(['a\nbb\ncccccc\n']);
+    batch.push('ccccccccc\n');
+    expect(writes).toEqual(['a\nbb\né\n']);
     batch.push('d\n');
     expect(writes).toHaveLength(1);
+    batch.flush();
+    expect(writes).toEqual(['a\nbb\né\n', 'ccccccccc\nd\n']);
+  });
+
+  it('should write a line longer than a batch on its own, after the lines before it', () => {
+    batch = new LineBatch(stream, 30, 60_000);
+    batch.push('a\n');
+    const long = `${'x'.repeat(40)}\n`;
+    batch.push(long);
+    batch.push('b\n');
+    batch.flush();
+    expect(writes).toEqual(['a\n', long, 'b\n']);
+  });
+
+  it('should hand each batch over in its own buffer (the destination keeps it until written)', () => {
+    const chunks: Buffer[] = [];
+    batch = new LineBatch({ write: (chunk: Buffer) => chunks.push(chunk) }, 30, 60_000);
+    batch.push('first\n');
+    batch.flush();
+    batch.push('second\n');
+    batch.flush();
+    expect(chunks.map((chunk) => chunk.toString())).toEqual(['first\n', 'second\n']);
   });
 
   it('should write a partial batch when its timer fires', async () => {

@@ -3,7 +3,8 @@ import { ConfigType } from '@nestjs/config';
 import { Logger, PARAMS_PROVIDER_TOKEN, Params, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import { appConfig } from '../config';
-import { AccessLog, ROOT_LOGGER } from './access-log';
+import { AccessLog, LOG_DESTINATION, ROOT_LOGGER } from './access-log';
+import { LogDestination } from './log-destination';
 
 /** Paths never written to logs: credentials and session cookies. */
 const REDACTED = [
@@ -25,22 +26,24 @@ const MAX_BUFFERED_LOG_BYTES = 16 * 1024 * 1024;
  * `write(2)` per request cost ~25 us of the event loop in thread-pool round trips at 7k req/s.
  */
 const LOG_BATCH_BYTES = 4096;
-/** The longest a line waits in the batch; pino flushes it synchronously at exit. */
+/** The longest a line waits in the batch; what is pending is written synchronously at exit. */
 const LOG_FLUSH_MS = 200;
 
-/**
- * The process's pino logger: JSON lines to stdout through an asynchronous destination (a
- * slow reader of stdout delays lines, not requests) written in batches (at most
- * {@link LOG_FLUSH_MS} late), credentials redacted wherever a line carries them.
- */
-export function createRootLogger(level: string): pino.Logger {
-  const destination = pino.destination({
-    dest: 1,
-    sync: false,
-    maxLength: MAX_BUFFERED_LOG_BYTES,
-    minLength: LOG_BATCH_BYTES,
-    periodicFlush: LOG_FLUSH_MS,
+/** The process's stdout log sink (see {@link LogDestination}). */
+export function createLogDestination(): LogDestination {
+  return new LogDestination({
+    maxBufferedBytes: MAX_BUFFERED_LOG_BYTES,
+    minWriteBytes: LOG_BATCH_BYTES,
+    flushMs: LOG_FLUSH_MS,
   });
+}
+
+/**
+ * The process's pino logger: JSON lines to `destination` (asynchronous, batched, bounded: a
+ * slow reader of stdout delays lines, not requests), credentials redacted wherever a line
+ * carries them.
+ */
+export function createRootLogger(level: string, destination: LogDestination): pino.Logger {
   return pino({ level, redact: { paths: REDACTED, censor: '[redacted]' } }, destination);
 }
 
@@ -54,10 +57,12 @@ export function createRootLogger(level: string): pino.Logger {
 @Global()
 @Module({
   providers: [
+    { provide: LOG_DESTINATION, useFactory: createLogDestination },
     {
       provide: ROOT_LOGGER,
-      inject: [appConfig.KEY],
-      useFactory: (app: ConfigType<typeof appConfig>) => createRootLogger(app.logLevel),
+      inject: [appConfig.KEY, LOG_DESTINATION],
+      useFactory: (app: ConfigType<typeof appConfig>, destination: LogDestination) =>
+        createRootLogger(app.logLevel, destination),
     },
     {
       provide: PARAMS_PROVIDER_TOKEN,

@@ -1,4 +1,4 @@
-import { Body, Controller, DynamicModule, Get, Module, Post } from '@nestjs/common';
+import { Body, Controller, DynamicModule, Get, Module, Post, Query } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
@@ -16,8 +16,8 @@ class ContextController {
   constructor(private readonly log: PinoLogger) {}
 
   @Get()
-  async get(): Promise<Bound> {
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  async get(@Query('wait') wait?: string): Promise<Bound> {
+    await new Promise((resolve) => setTimeout(resolve, Number(wait ?? 5)));
     return this.log.logger.bindings();
   }
 
@@ -94,6 +94,27 @@ describe('Request log context (e2e)', () => {
     expect(res.body).toEqual({
       req: { id: 'ctx-get-1', method: 'GET', url: '/context?x=1', remoteAddress: '127.0.0.1' },
     });
+  });
+
+  it('should keep a slow request its context while others start and finish around it', async () => {
+    // The store is switched off when no request is in flight (RequestContextGate): the quick
+    // requests finishing must not switch it off under the slow one, and it comes back after.
+    const server = app.getHttpServer();
+    const slow = request(server).get('/context?wait=150').set('x-request-id', 'ctx-slow');
+    const slowDone = slow.then((res) => res.body as Bound);
+    for (let i = 0; i < 5; i += 1) {
+      const quick = await request(server)
+        .get('/context?wait=0')
+        .set('x-request-id', `ctx-quick-${i}`)
+        .expect(200);
+      expect((quick.body as Bound).req?.id).toBe(`ctx-quick-${i}`);
+    }
+    expect((await slowDone).req?.id).toBe('ctx-slow');
+    const after = await request(server)
+      .get('/context')
+      .set('x-request-id', 'ctx-after')
+      .expect(200);
+    expect((after.body as Bound).req?.id).toBe('ctx-after');
   });
 
   it('should keep the context after the body is parsed (POST), and keep requests apart', async () => {
