@@ -98,6 +98,16 @@ describe('LineBatch', () => {
     expect(writes).toEqual(['a\n', long, 'b\n']);
   });
 
+  it('should hand a small batch over as a copy of its own size, not a slice of the batch buffer', () => {
+    const chunks: Buffer[] = [];
+    batch = new LineBatch({ write: (chunk: Buffer) => chunks.push(chunk) }, 64 * 1024, 60_000);
+    batch.push('one quiet line\n');
+    batch.flush();
+    // A slow reader holds what it was given: 15 bytes must not pin a 64 KiB buffer.
+    expect(chunks[0].toString()).toBe('one quiet line\n');
+    expect(chunks[0].buffer.byteLength).toBe(chunks[0].length);
+  });
+
   it('should hand each batch over in its own buffer (the destination keeps it until written)', () => {
     const chunks: Buffer[] = [];
     batch = new LineBatch({ write: (chunk: Buffer) => chunks.push(chunk) }, 30, 60_000);

@@ -152,13 +152,21 @@ export class LineBatch {
   }
 
   flush(): void {
-    if (this.used > 0) {
-      const lines = this.buffer.subarray(0, this.used);
-      // The destination keeps the bytes until they are written: the next lines go to a new buffer.
-      this.buffer = Buffer.allocUnsafeSlow(this.maxBytes);
-      this.used = 0;
-      this.stream.write(lines);
+    if (this.used === 0) {
+      return;
     }
+    let lines: Buffer;
+    if (this.used * 4 < this.maxBytes) {
+      // A small batch (a timer flush on a quiet server): a copy of its own size, so the bytes the
+      // destination holds for a slow reader (and bounds) are the bytes it pins.
+      lines = exactCopy(this.buffer, this.used);
+    } else {
+      // The destination keeps the bytes until they are written: the next lines go to a new buffer.
+      lines = this.buffer.subarray(0, this.used);
+      this.buffer = Buffer.allocUnsafeSlow(this.maxBytes);
+    }
+    this.used = 0;
+    this.stream.write(lines);
   }
 
   /** Writes what is pending and stops the timer (app shutdown); later lines go straight through. */
@@ -168,6 +176,13 @@ export class LineBatch {
     process.removeListener('exit', this.onExit);
     this.flush();
   }
+}
+
+/** The first `length` bytes of `source` in a buffer of exactly that size (not a pool slice). */
+function exactCopy(source: Buffer, length: number): Buffer {
+  const copy = Buffer.allocUnsafeSlow(length);
+  source.copy(copy, 0, 0, length);
+  return copy;
 }
 
 /** What {@link accessLine} needs to know about a finished request. */

@@ -39,6 +39,22 @@ describe('LogDestination', () => {
     );
   });
 
+  it('should hold a pino line in bytes of its own size while the reader is slow', () => {
+    destination = new LogDestination({
+      fd,
+      maxBufferedBytes: 1024 * 1024,
+      minWriteBytes: 4096,
+      flushMs: 60_000,
+    });
+    const held: Buffer[] = [];
+    const boom = (destination as unknown as { boom: { write(chunk: Buffer): boolean } }).boom;
+    const write = boom.write.bind(boom);
+    boom.write = (chunk: Buffer) => (held.push(chunk), write(chunk));
+    destination.write('{"msg":"small"}\n');
+
+    expect(held[0].buffer.byteLength).toBe(held[0].length);
+  });
+
   it('should drop what comes past its buffer bound while the reader is slow, never grow', () => {
     destination = new LogDestination({
       fd,

@@ -13,6 +13,16 @@ export interface LogDestinationOptions {
 }
 
 /**
+ * A line's UTF-8 bytes in a buffer of their own size: `Buffer.from` would hand out a slice of an
+ * 8 KiB pool slab, which a line held for a slow reader would keep alive whole.
+ */
+function bytesOf(line: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(line));
+  bytes.write(line);
+  return bytes;
+}
+
+/**
  * The process's log sink: one asynchronous, bounded writer on stdout (SonicBoom in buffer mode)
  * shared by pino's lines (strings, rare) and the access log's batches (bytes, one per ~250
  * requests). In buffer mode a batch is handed over as it is: SonicBoom's string mode measures
@@ -47,7 +57,7 @@ export class LogDestination {
   /** A pino line (a string) or an access-log batch (bytes). */
   write(chunk: string | Buffer): void {
     // Buffer mode takes bytes (SonicBoom's typings know only its string mode).
-    this.boom.write((typeof chunk === 'string' ? Buffer.from(chunk) : chunk) as unknown as string);
+    this.boom.write((typeof chunk === 'string' ? bytesOf(chunk) : chunk) as unknown as string);
   }
 
   /** Writes what is pending before returning (process exit). */
