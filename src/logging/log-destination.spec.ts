@@ -15,6 +15,10 @@ describe('LogDestination', () => {
     fd = openSync(path, 'a');
   });
 
+  /** A destination on the temp file that writes nothing before 4 KiB gather (or a flush). */
+  const open = (maxBufferedBytes = 1024 * 1024) =>
+    new LogDestination({ fd, maxBufferedBytes, minWriteBytes: 4096, flushMs: 60_000 });
+
   afterEach(() => {
     destination?.close();
     destination = undefined;
@@ -23,12 +27,7 @@ describe('LogDestination', () => {
   });
 
   it("should write pino's lines and the access log's byte batches in the order given", () => {
-    destination = new LogDestination({
-      fd,
-      maxBufferedBytes: 1024 * 1024,
-      minWriteBytes: 4096,
-      flushMs: 60_000,
-    });
+    destination = open();
     destination.write('{"msg":"first"}\n');
     destination.write(Buffer.from('{"msg":"batch é"}\n{"msg":"batch 2"}\n'));
     destination.write('{"msg":"last"}\n');
@@ -40,12 +39,7 @@ describe('LogDestination', () => {
   });
 
   it('should hold a pino line in bytes of its own size while the reader is slow', () => {
-    destination = new LogDestination({
-      fd,
-      maxBufferedBytes: 1024 * 1024,
-      minWriteBytes: 4096,
-      flushMs: 60_000,
-    });
+    destination = open();
     const held: Buffer[] = [];
     const boom = (destination as unknown as { boom: { write(chunk: Buffer): boolean } }).boom;
     const write = boom.write.bind(boom);
@@ -56,13 +50,8 @@ describe('LogDestination', () => {
   });
 
   it('should drop what comes past its buffer bound while the reader is slow, never grow', () => {
-    destination = new LogDestination({
-      fd,
-      maxBufferedBytes: 64,
-      // Nothing is written before 4 KB gather: everything here stays buffered.
-      minWriteBytes: 4096,
-      flushMs: 60_000,
-    });
+    // Nothing is written before 4 KiB gather: everything here stays buffered.
+    destination = open(64);
     const line = `${'x'.repeat(39)}\n`; // 40 bytes
     destination.write(line);
     destination.write(line); // 80 > 64: dropped
@@ -72,12 +61,7 @@ describe('LogDestination', () => {
   });
 
   it('should write what is pending when the process exits', () => {
-    destination = new LogDestination({
-      fd,
-      maxBufferedBytes: 1024 * 1024,
-      minWriteBytes: 4096,
-      flushMs: 60_000,
-    });
+    destination = open();
     destination.write('{"msg":"at exit"}\n');
     expect(readFileSync(path, 'utf8')).toBe('');
     // Its own listener only: emitting 'exit' would run the test runner's too.
