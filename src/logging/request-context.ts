@@ -13,8 +13,8 @@ export interface ContextStorage<T> {
  * once the last request served in the store is done (its response closed), the store is
  * disabled, and the next one to enter enables it again.
  *
- * What a request started after its response closed (a fire-and-forget task) logs then carries
- * no request fields if no other request is in flight.
+ * A task a handler leaves running after its response has closed logs without request fields
+ * unless another request is in flight.
  */
 export class RequestContextGate<T> {
   private inFlight = 0;
