@@ -79,7 +79,7 @@ export class AccessLog implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Hands the last access lines to the destination (pino flushes it at exit). */
+  /** Hands the last access lines to the destination (LogDestination writes it out at exit). */
   onApplicationShutdown(): void {
     this.batch?.close();
   }
@@ -236,7 +236,8 @@ function install(
     const gate = new RequestContextGate<RequestLogStore>(storage);
     fastify.addHook('preParsing', (request, reply, payload, done) => {
       if (reply.raw.closed) {
-        done(null, payload); // aborted before its body was read: nothing more will be logged
+        // Its response already closed (the client left): no 'close' would count it out again.
+        done(null, payload);
         return;
       }
       reply.raw.once('close', () => gate.leave());
@@ -249,7 +250,7 @@ function install(
   if (!completed && !errored) {
     return undefined;
   }
-  // The root's own destination (see createRootLogger), written in batches.
+  // The root logger's destination (LOG_DESTINATION), written in batches.
   const batch = new LineBatch(destination);
   fastify.addHook('onResponse', (request, reply, done) => {
     const { statusCode } = reply;
