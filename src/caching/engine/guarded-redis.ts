@@ -23,12 +23,12 @@ export abstract class GuardedRedis {
 
   constructor(
     private readonly clients: RedisClient[],
-    private readonly timeoutMs: number,
+    timeoutMs: number,
     readonly breaker: Breaker,
     private readonly stats: CacheStats,
     private readonly outage?: OutageSignal,
   ) {
-    this.deadlines = new Deadlines(Math.max(1, Math.min(10, Math.floor(timeoutMs / 5))));
+    this.deadlines = new Deadlines(timeoutMs);
   }
 
   /**
@@ -82,7 +82,7 @@ export abstract class GuardedRedis {
         }
         reject(error);
       };
-      const cancel = this.deadlines.add(this.timeoutMs, () => {
+      const deadline = this.deadlines.add(() => {
         if (!settled) {
           fail(new L2Unavailable('cache Redis timed out'), true);
         }
@@ -91,7 +91,7 @@ export abstract class GuardedRedis {
         (result) => {
           if (!settled) {
             settled = true;
-            cancel();
+            this.deadlines.settle(deadline);
             this.breaker.success();
             this.outage?.recovered();
             resolve(result);
@@ -99,7 +99,7 @@ export abstract class GuardedRedis {
         },
         (error: Error) => {
           if (!settled) {
-            cancel();
+            this.deadlines.settle(deadline);
             fail(error instanceof L2Unavailable ? error : new L2Unavailable(error.message), false);
           }
         },
