@@ -1,5 +1,11 @@
 import pino from 'pino';
-import { accessLine, type AccessLineFields, LineBatch } from './access-log';
+import {
+  accessLine,
+  accessLineBound,
+  type AccessLineFields,
+  encodeAccessLine,
+  LineBatch,
+} from './access-log';
 
 const TIME = 1_764_700_000_123;
 
@@ -37,24 +43,55 @@ const base: AccessLineFields = {
   responseTime: 3,
 };
 
+const cases: Array<[string, AccessLineFields]> = [
+  ['a 200', base],
+  ['a 404 from IPv6', { ...base, statusCode: 404, remoteAddress: '::ffff:10.0.0.7' }],
+  ['a 503 (level error)', { ...base, statusCode: 503 }],
+  ['no client address', { ...base, remoteAddress: undefined }],
+  [
+    'a URL that needs escaping',
+    { ...base, url: '/search?q="quoted"\\back\u0001slash\n&emoji=\u{1F600}\u2028' },
+  ],
+  ['a URL with a lone surrogate', { ...base, url: '/x?q=\ud800&r=\udfff' }],
+  ['a URL with latin-1 characters', { ...base, url: '/caf\u00e9?q=\u00ff\u007f' }],
+  ['an id that needs escaping', { ...base, id: 'a"b\\c' }],
+  ['a DEL character and a tab', { ...base, url: '/x?q=\u007f\t' }],
+  ['a slow response', { ...base, responseTime: 12_345 }],
+  ['a response under a millisecond', { ...base, responseTime: 0 }],
+];
+
 describe('accessLine', () => {
-  it.each([
-    ['a 200', base],
-    ['a 404 from IPv6', { ...base, statusCode: 404, remoteAddress: '::ffff:10.0.0.7' }],
-    ['a 503 (level error)', { ...base, statusCode: 503 }],
-    ['no client address', { ...base, remoteAddress: undefined }],
-    [
-      'a URL that needs escaping',
-      { ...base, url: '/search?q="quoted"\\back\u0001slash\n&emoji=\u{1F600}\u2028' },
-    ],
-    ['a URL with a lone surrogate', { ...base, url: '/x?q=\ud800&r=\udfff' }],
-    ['a URL with latin-1 characters', { ...base, url: '/caf\u00e9?q=\u00ff\u007f' }],
-    ['an id that needs escaping', { ...base, id: 'a"b\\c' }],
-  ])('should write byte for byte what pino writes: %s', (_name, fields: AccessLineFields) => {
+  it.each(cases)('should write byte for byte what pino writes: %s', (_name, fields) => {
     const line = accessLine(fields, TIME);
 
     expect(line).toBe(pinoLine(fields));
     expect(JSON.parse(line)).toMatchObject({ req: { url: fields.url } });
+  });
+});
+
+describe('encodeAccessLine', () => {
+  it.each(cases)('should encode byte for byte what pino writes: %s', (_name, fields) => {
+    const bound = accessLineBound(fields);
+    // Bytes around the line must stay as they were: it writes only its own, within its bound.
+    const buffer = Buffer.alloc(bound + 10, 0xee);
+
+    const end = encodeAccessLine(buffer, 5, fields, TIME);
+
+    expect(buffer.subarray(5, end).toString('utf8')).toBe(pinoLine(fields));
+    expect(end - 5).toBeLessThanOrEqual(bound);
+    expect(buffer.subarray(0, 5).every((byte) => byte === 0xee)).toBe(true);
+    expect(buffer.subarray(end).every((byte) => byte === 0xee)).toBe(true);
+  });
+
+  it('should stay within its bound for fields that are all escapes', () => {
+    const fields = { ...base, id: '\u0001'.repeat(40), url: '\u001f'.repeat(300) };
+    const bound = accessLineBound(fields);
+    const buffer = Buffer.alloc(bound);
+
+    const end = encodeAccessLine(buffer, 0, fields, TIME);
+
+    expect(end).toBeLessThanOrEqual(bound);
+    expect(buffer.subarray(0, end).toString('utf8')).toBe(pinoLine(fields));
   });
 });
 
@@ -96,6 +133,31 @@ describe('LineBatch', () => {
     batch.push('b\n');
     batch.flush();
     expect(writes).toEqual(['a\n', long, 'b\n']);
+  });
+
+  it('should encode access lines into the batch in order with other lines, and flush when full', () => {
+    const bound = accessLineBound(base);
+    const length = Buffer.byteLength(pinoLine(base));
+    // Room for a line, a short line and a line at its bound (the second), not for a third.
+    batch = new LineBatch(stream, bound + length + 30, 60_000);
+    const second = { ...base, url: '/tools?size=20', statusCode: 503 };
+    batch.pushAccess(base, TIME);
+    batch.push('between\n');
+    batch.pushAccess(second, TIME);
+    expect(writes).toEqual([]);
+    batch.pushAccess(base, TIME + 1);
+    expect(writes).toEqual([`${pinoLine(base)}between\n${pinoLine(second)}`]);
+    batch.flush();
+    expect(writes[1]).toBe(accessLine(base, TIME + 1));
+  });
+
+  it('should write an access line longer than a batch on its own', () => {
+    batch = new LineBatch(stream, 200, 60_000);
+    const long = { ...base, url: `/agents?q=${'x'.repeat(300)}` };
+    batch.push('a\n');
+    batch.pushAccess(long, TIME);
+    batch.flush();
+    expect(writes).toEqual(['a\n', pinoLine(long)]);
   });
 
   it('should hand a small batch over as a copy of its own size, not a slice of the batch buffer', () => {

@@ -146,6 +146,27 @@ export class LineBatch {
       }
     }
     this.used += this.buffer.write(line, this.used);
+    this.flushIfDue();
+  }
+
+  /**
+   * The access line of a request, encoded straight into the batch ({@link encodeAccessLine}):
+   * the same bytes as `push(accessLine(fields, time))` without building the line as a string.
+   */
+  pushAccess(fields: AccessLineFields, time: number): void {
+    const worst = accessLineBound(fields);
+    if (this.used + worst > this.buffer.length) {
+      this.flush();
+      if (worst > this.buffer.length) {
+        this.stream.write(Buffer.from(accessLine(fields, time)));
+        return;
+      }
+    }
+    this.used = encodeAccessLine(this.buffer, this.used, fields, time);
+    this.flushIfDue();
+  }
+
+  private flushIfDue(): void {
     if (this.closed || this.used >= this.maxBytes) {
       this.flush();
     }
@@ -222,6 +243,107 @@ export function accessLine(fields: AccessLineFields, time: number): string {
   return `{"level":${failed ? 50 : 30},"time":${time},"pid":${PID},"hostname":${HOSTNAME},"req":{"id":${quoted(fields.id)},"method":${quoted(fields.method)},"url":${quoted(fields.url)}${address}},"res":{"statusCode":${fields.statusCode}},"responseTime":${fields.responseTime},"msg":"${failed ? ERRORED : COMPLETED}"}\n`;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const DIGIT_ZERO = 0x30;
+/** UTF-8 bytes a UTF-16 code unit takes at most once JSON-escaped (`\u001f`). */
+const MAX_ESCAPED_BYTES_PER_UNIT = 6;
+/** Digits of the longest integer written (2^53). */
+const MAX_INTEGER_DIGITS = 16;
+
+/** The constant parts of an access line, as bytes (`accessLine` is the same line as a string). */
+const segment = (text: string): Buffer => Buffer.from(text, 'utf8');
+const LINE = {
+  completedHead: segment('{"level":30,"time":'),
+  erroredHead: segment('{"level":50,"time":'),
+  id: segment(`,"pid":${PID},"hostname":${HOSTNAME},"req":{"id":`),
+  method: segment(',"method":'),
+  url: segment(',"url":'),
+  remoteAddress: segment(',"remoteAddress":'),
+  statusCode: segment('},"res":{"statusCode":'),
+  responseTime: segment('},"responseTime":'),
+  completedTail: segment(`,"msg":"${COMPLETED}"}\n`),
+  erroredTail: segment(`,"msg":"${ERRORED}"}\n`),
+};
+const FIXED_BYTES =
+  Object.values(LINE).reduce((total, bytes) => total + bytes.length, 0) +
+  4 * 2 + // the quotes of four strings
+  3 * MAX_INTEGER_DIGITS; // time, status, response time
+
+/** The most bytes {@link encodeAccessLine} may write for these fields. */
+export function accessLineBound(fields: AccessLineFields): number {
+  const units =
+    fields.id.length +
+    fields.method.length +
+    fields.url.length +
+    (fields.remoteAddress?.length ?? 0);
+  return FIXED_BYTES + units * MAX_ESCAPED_BYTES_PER_UNIT;
+}
+
+/**
+ * Writes the access line of {@link accessLine} as UTF-8 into `buffer` at `offset` and returns
+ * the offset after it; the caller leaves {@link accessLineBound} bytes of room. Constant parts
+ * are copied, integers written digit by digit, and a string field byte by byte while it is
+ * printable ASCII with nothing to escape (an id, a method, an address, most URLs); any other
+ * field goes through `quoted` and `Buffer#write`, as the string line does.
+ */
+export function encodeAccessLine(
+  buffer: Buffer,
+  offset: number,
+  fields: AccessLineFields,
+  time: number,
+): number {
+  const failed = fields.statusCode >= 500;
+  let at = put(buffer, offset, failed ? LINE.erroredHead : LINE.completedHead);
+  at = writeInteger(buffer, at, time);
+  at = writeQuoted(buffer, put(buffer, at, LINE.id), fields.id);
+  at = writeQuoted(buffer, put(buffer, at, LINE.method), fields.method);
+  at = writeQuoted(buffer, put(buffer, at, LINE.url), fields.url);
+  if (fields.remoteAddress !== undefined) {
+    at = writeQuoted(buffer, put(buffer, at, LINE.remoteAddress), fields.remoteAddress);
+  }
+  at = writeInteger(buffer, put(buffer, at, LINE.statusCode), fields.statusCode);
+  at = writeInteger(buffer, put(buffer, at, LINE.responseTime), fields.responseTime);
+  return put(buffer, at, failed ? LINE.erroredTail : LINE.completedTail);
+}
+
+function put(buffer: Buffer, offset: number, bytes: Buffer): number {
+  buffer.set(bytes, offset);
+  return offset + bytes.length;
+}
+
+function writeQuoted(buffer: Buffer, offset: number, value: string): number {
+  let at = offset;
+  buffer[at++] = QUOTE;
+  for (let index = 0; index < value.length; index++) {
+    const unit = value.charCodeAt(index);
+    if (unit < 0x20 || unit > 0x7e || unit === QUOTE || unit === BACKSLASH) {
+      // Something to escape, or a character of more than one byte: the string way.
+      return offset + buffer.write(quoted(value), offset);
+    }
+    buffer[at++] = unit;
+  }
+  buffer[at++] = QUOTE;
+  return at;
+}
+
+/** A non-negative safe integer in decimal, as `${value}` prints it; anything else through String. */
+function writeInteger(buffer: Buffer, offset: number, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    return offset + buffer.write(String(value), offset);
+  }
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) {
+    digits++;
+  }
+  let rest = value;
+  for (let at = offset + digits - 1; at >= offset; at--) {
+    buffer[at] = DIGIT_ZERO + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return offset + digits;
+}
+
 function install(
   fastify: FastifyInstance,
   root: Logger,
@@ -255,18 +377,16 @@ function install(
   fastify.addHook('onResponse', (request, reply, done) => {
     const { statusCode } = reply;
     if ((statusCode >= 500 ? errored : completed) && !request.url.startsWith(QUIET_PREFIX)) {
-      batch.push(
-        accessLine(
-          {
-            id: request.id,
-            method: request.method,
-            url: request.url,
-            remoteAddress: request.socket?.remoteAddress,
-            statusCode,
-            responseTime: Math.round(reply.elapsedTime),
-          },
-          Date.now(),
-        ),
+      batch.pushAccess(
+        {
+          id: request.id,
+          method: request.method,
+          url: request.url,
+          remoteAddress: request.socket?.remoteAddress,
+          statusCode,
+          responseTime: Math.round(reply.elapsedTime),
+        },
+        Date.now(),
       );
     }
     done();
