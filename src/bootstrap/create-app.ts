@@ -15,6 +15,7 @@ import { registerLingeringClose } from './lingering-close';
 import { registerLoadShedding } from './load-shedding';
 import { DOCS_PATH, setupOpenApi } from './openapi';
 import { createValidationPipe } from './validation.pipe';
+import { installFastAsyncResourceBind } from './async-resource-bind';
 
 function optional<T>(app: NestFastifyApplication, token: string | symbol | Type<T>): T | undefined {
   try {
@@ -46,6 +47,8 @@ export async function createApp(
   rootModule: Type | DynamicModule,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  // Before Nest builds its interceptor chains (see installFastAsyncResourceBind).
+  installFastAsyncResourceBind();
   // Read before the app exists: Fastify takes trustProxy only at construction. (The root module's
   // forRoot() has loaded and validated the environment by now.)
   const { trustProxyHops } = appConfig();
