@@ -7,6 +7,7 @@ import { appConfig, performanceConfig, readPackageInfo } from '../config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging';
 import { ManagementServer } from '../monitoring';
 import { BOARD_PATH } from '../queues';
+import { installFastAsyncResourceBind } from './async-resource-bind';
 import { BODY_LIMIT, BodyLimitValue } from './body-limit.decorator';
 import { enableCors, registerSecurityHeaders } from './http-security';
 import { applyHttpTimeouts } from './http-timeouts';
@@ -15,7 +16,6 @@ import { registerLingeringClose } from './lingering-close';
 import { registerLoadShedding } from './load-shedding';
 import { DOCS_PATH, setupOpenApi } from './openapi';
 import { createValidationPipe } from './validation.pipe';
-import { installFastAsyncResourceBind } from './async-resource-bind';
 
 function optional<T>(app: NestFastifyApplication, token: string | symbol | Type<T>): T | undefined {
   try {

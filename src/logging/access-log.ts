@@ -136,14 +136,9 @@ export class LineBatch {
   }
 
   push(line: string): void {
-    const worst = line.length * MAX_BYTES_PER_UNIT;
-    if (this.used + worst > this.buffer.length) {
-      this.flush();
-      if (worst > this.buffer.length) {
-        // A line longer than a batch (a URL of many KB): on its own.
-        this.stream.write(Buffer.from(line));
-        return;
-      }
+    if (!this.makeRoom(line.length * MAX_BYTES_PER_UNIT)) {
+      this.stream.write(Buffer.from(line));
+      return;
     }
     this.used += this.buffer.write(line, this.used);
     this.flushIfDue();
@@ -154,16 +149,23 @@ export class LineBatch {
    * the same bytes as `push(accessLine(fields, time))` without building the line as a string.
    */
   pushAccess(fields: AccessLineFields, time: number): void {
-    const worst = accessLineBound(fields);
-    if (this.used + worst > this.buffer.length) {
-      this.flush();
-      if (worst > this.buffer.length) {
-        this.stream.write(Buffer.from(accessLine(fields, time)));
-        return;
-      }
+    if (!this.makeRoom(accessLineBound(fields))) {
+      this.stream.write(Buffer.from(accessLine(fields, time)));
+      return;
     }
     this.used = encodeAccessLine(this.buffer, this.used, fields, time);
     this.flushIfDue();
+  }
+
+  /**
+   * Flushes when `worst` bytes do not fit after what is batched. False for a line longer than a
+   * whole batch (a URL of many KB): the caller writes it on its own, after the lines before it.
+   */
+  private makeRoom(worst: number): boolean {
+    if (this.used + worst > this.buffer.length) {
+      this.flush();
+    }
+    return worst <= this.buffer.length;
   }
 
   private flushIfDue(): void {

@@ -4,7 +4,10 @@ export interface Deadline {
   expire: (() => void) | undefined;
 }
 
-/** Slots the queue starts with; it doubles when full and never shrinks (a few KiB at most). */
+/**
+ * Slots the queue starts with; it doubles when full and never shrinks (calls of one timeout in
+ * flight: ~2,000 slots, 16 KiB, at 35k calls/s against a Redis that stopped answering).
+ */
 const INITIAL_SLOTS = 64;
 
 /**
