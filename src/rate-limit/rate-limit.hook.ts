@@ -40,7 +40,8 @@ const routePolicy = (policy: WindowPolicy): RoutePolicy => ({
 
 /** The policy of each route (null: exempt), resolved once per route from its decorator. */
 export class RoutePolicies {
-  private readonly byRoute = new Map<string, RoutePolicy | null>();
+  /** Method, then route template: no key string is built per request. */
+  private readonly byRoute = new Map<string, Map<string, RoutePolicy | null>>();
   private readonly fallback: RoutePolicy;
 
   constructor(
@@ -54,11 +55,16 @@ export class RoutePolicies {
     if (url === undefined) {
       return this.fallback; // unmatched routes (404s) count too
     }
-    const id = `${method === 'HEAD' ? 'GET' : method} ${url}`;
-    let policy = this.byRoute.get(id);
+    const verb = method === 'HEAD' ? 'GET' : method;
+    let byUrl = this.byRoute.get(verb);
+    if (byUrl === undefined) {
+      byUrl = new Map();
+      this.byRoute.set(verb, byUrl);
+    }
+    let policy = byUrl.get(url);
     if (policy === undefined) {
-      policy = this.resolve(id, url);
-      this.byRoute.set(id, policy);
+      policy = this.resolve(`${verb} ${url}`, url);
+      byUrl.set(url, policy);
     }
     return policy;
   }

@@ -32,6 +32,45 @@ export function markOutcome(reply: FastifyReply, outcome: CacheOutcome, enabled:
   }
 }
 
+/** The `Cache-Control` and `Vary` of a route's entries: fixed per route, built once. */
+interface RouteHeaders {
+  cacheControl: string;
+  vary?: string;
+}
+
+const routeHeadersMemo = new WeakMap<ResolvedCacheOptions, RouteHeaders>();
+
+/**
+ * `Cache-Control` and `Vary` for a route's options. `max-age` is the route's TTL, not what is left
+ * of it: the entry's age goes in `Age`, and a downstream cache subtracts it (RFC 9111 4.2.3).
+ * Sending both a reduced `max-age` and `Age` would count the age twice.
+ */
+export function routeHeaders(options: ResolvedCacheOptions): RouteHeaders {
+  let headers = routeHeadersMemo.get(options);
+  if (headers === undefined) {
+    const vary = options.compress
+      ? [...options.varyHeaders, 'Accept-Encoding']
+      : options.varyHeaders;
+    if (options.scope === 'user') {
+      headers = { cacheControl: 'private, no-cache', vary: ['Authorization', ...vary].join(', ') };
+    } else {
+      const directives = ['public', `max-age=${options.ttl}`];
+      if (options.staleWhileRevalidate) {
+        directives.push(`stale-while-revalidate=${options.staleWhileRevalidate}`);
+      }
+      if (options.grace) {
+        directives.push(`stale-if-error=${options.grace}`);
+      }
+      headers = { cacheControl: directives.join(', ') };
+      if (vary.length) {
+        headers.vary = vary.join(', ');
+      }
+    }
+    routeHeadersMemo.set(options, headers);
+  }
+  return headers;
+}
+
 /**
  * Writes the HTTP semantics of a cached entry (its stored headers, content type, ETag, Age,
  * Cache-Control, Vary, Content-Encoding) and returns the bytes to send. An entry stored compressed goes to a
@@ -53,29 +92,17 @@ export function writeEntry(
     entry.gzip !== undefined && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
   const etag = gzip ? `${entry.etag.slice(0, -1)}-gzip"` : entry.etag;
   const age = Math.max(0, Math.floor((Date.now() - entry.createdAt) / 1000));
+  const { cacheControl, vary } = routeHeaders(options);
   void reply
     .header('content-type', entry.contentType)
     .header('etag', etag)
-    .header('age', String(age));
+    .header('age', String(age))
+    .header('cache-control', cacheControl);
   if (gzip) {
     void reply.header('content-encoding', 'gzip');
   }
-  const vary = options.compress ? [...options.varyHeaders, 'Accept-Encoding'] : options.varyHeaders;
-  if (options.scope === 'user') {
-    void reply.header('cache-control', 'private, no-cache');
-    void reply.header('vary', ['Authorization', ...vary].join(', '));
-  } else {
-    const directives = [`public`, `max-age=${Math.max(0, options.ttl - age)}`];
-    if (options.staleWhileRevalidate) {
-      directives.push(`stale-while-revalidate=${options.staleWhileRevalidate}`);
-    }
-    if (options.grace) {
-      directives.push(`stale-if-error=${options.grace}`);
-    }
-    void reply.header('cache-control', directives.join(', '));
-    if (vary.length) {
-      void reply.header('vary', vary.join(', '));
-    }
+  if (vary !== undefined) {
+    void reply.header('vary', vary);
   }
   if (ifNoneMatch(request.headers['if-none-match'], etag)) {
     store.countNotModified();

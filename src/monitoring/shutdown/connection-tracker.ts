@@ -8,6 +8,19 @@ interface ConnectionState {
   quietSweeps: number;
 }
 
+const CONNECTION_STATE = Symbol('connectionState');
+
+type TrackedResponse = ServerResponse & { [CONNECTION_STATE]?: ConnectionState };
+
+/** A tracked response's `close`: its request is no longer in flight on its connection. */
+function countOut(this: TrackedResponse): void {
+  const state = this[CONNECTION_STATE];
+  if (state) {
+    state.inFlight -= 1;
+    this[CONNECTION_STATE] = undefined;
+  }
+}
+
 /**
  * Follows the HTTP server's connections to tell the truly idle ones from those that are busy:
  * a connection is idle only when no request on it is in flight AND no byte arrived on it over
@@ -28,7 +41,9 @@ export class ConnectionTracker {
       const state = this.connections.get(request.socket);
       if (state) {
         state.inFlight += 1;
-        response.once('close', () => (state.inFlight -= 1));
+        // One shared listener, no closure or `once` wrapper per request: a response closes once.
+        (response as TrackedResponse)[CONNECTION_STATE] = state;
+        response.on('close', countOut);
       }
     });
   }

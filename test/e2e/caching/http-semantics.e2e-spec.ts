@@ -45,6 +45,20 @@ describe(`${HttpCacheInterceptor.name} HTTP semantics (e2e)`, () => {
     expect(t.calls.of('items:x-cache')).toBe(1);
   });
 
+  it("should send an entry's age in Age and the route's whole TTL in max-age (a downstream cache subtracts Age once)", async () => {
+    const first = await t.get('/scenario/items/aged');
+    // Timers never fire early: the entry is at least a second old after this.
+    await nextTick(1100);
+
+    const later = await t.get('/scenario/items/aged');
+
+    expect([first.xCache, later.xCache]).toEqual(['MISS', 'HIT']);
+    expect(Number(later.headers.age)).toBeGreaterThanOrEqual(1);
+    expect(Number(later.headers.age)).toBeLessThan(60);
+    expect(later.headers['cache-control']).toBe('public, max-age=60');
+    expect(t.calls.of('items:aged')).toBe(1);
+  });
+
   it('should answer 304 with an empty body to a matching If-None-Match without running the handler', async () => {
     const first = await t.get('/scenario/items/etag');
     const etag = String(first.headers.etag);
