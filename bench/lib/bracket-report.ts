@@ -13,6 +13,7 @@ export interface BracketShape {
 
 const rps = (run: BracketRun) => run.requestsPerSecond;
 const cpu = (run: BracketRun) => run.cpuMicrosPerRequest;
+const user = (run: BracketRun) => run.userMicrosPerRequest;
 const p99 = (run: BracketRun) => run.p99Ms;
 const x = (value: number) => `${value.toFixed(2)}x`;
 const spread = (s: Spread) => `${x(s.median)} (range ${x(s.min)}-${x(s.max)})`;
@@ -22,14 +23,15 @@ function absolutes(series: BracketSeries): string {
   const values = series.brackets.map((b) => b.value);
   const references = series.brackets.flatMap((b) => [b.before, b.after]);
   const of = (runs: BracketRun[]) =>
-    `${Math.round(median(runs.map(rps)))} req/s, p99 ${median(runs.map(p99))} ms, ${Math.round(median(runs.map(cpu)))} µs CPU/req`;
+    `${Math.round(median(runs.map(rps)))} req/s, p99 ${median(runs.map(p99))} ms, ${Math.round(median(runs.map(cpu)))} µs CPU/req (user ${Math.round(median(runs.map(user)))})`;
   return `X ${of(values)}; R around it ${of(references)}`;
 }
 
 /**
- * Two rows per target, each the median of its per-bracket ratios X / mean(R before, R after):
- * req/s (higher is better) and server CPU µs per request (lower is better). The notes give the
- * range, the p99 ratio and the absolute medians.
+ * Three rows per target, each the median of its per-bracket ratios X / mean(R before, R after):
+ * req/s (higher is better), server CPU µs per request (lower is better), and the user part of
+ * that CPU (the servers' own code, without the kernel's socket work, which is about the same per
+ * response for both). The notes give the range, the p99 ratio and the absolute medians.
  */
 export function bracketMeasurements(series: BracketSeries[], shape: BracketShape): Measurement[] {
   return series.flatMap((one): Measurement[] => {
@@ -47,6 +49,7 @@ export function bracketMeasurements(series: BracketSeries[], shape: BracketShape
     return [
       row('req/s', bracketRatios(one, rps).median, 'higher'),
       row('CPU/req', bracketRatios(one, cpu).median, 'lower'),
+      row('user CPU/req', bracketRatios(one, user).median, 'lower'),
     ];
   });
 }

@@ -1,6 +1,6 @@
 import type { BracketRun, BracketSeries } from './brackets';
 import { bracketRatios, spreadOf } from './brackets';
-import { cpuMicrosOf, peakRssBytesOf } from './proc-stats';
+import { cpuMicrosOf, cpuSplitOf, peakRssBytesOf } from './proc-stats';
 
 const run = (requestsPerSecond: number, cpuMicrosPerRequest = 100): BracketRun =>
   ({ requestsPerSecond, cpuMicrosPerRequest }) as BracketRun;
@@ -50,6 +50,20 @@ describe('proc stats', () => {
     }
 
     expect(cpuMicrosOf(process.pid) - before).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('should count a busy loop as user time, and user plus system as the CPU time', () => {
+    const before = cpuSplitOf(process.pid);
+    const until = performance.now() + 30;
+    while (performance.now() < until) {
+      // busy in JavaScript: user time
+    }
+    const after = cpuSplitOf(process.pid);
+    const total = cpuMicrosOf(process.pid);
+
+    expect(after.userMicros - before.userMicros).toBeGreaterThanOrEqual(10_000);
+    expect(after.systemMicros).toBeGreaterThanOrEqual(before.systemMicros);
+    expect(total).toBeGreaterThanOrEqual(after.userMicros + after.systemMicros);
   });
 
   it("should read this process's peak RSS as at least its current RSS", () => {

@@ -20,6 +20,8 @@ export interface BracketTarget {
 /** A load run plus the server's CPU time per response during it. */
 export interface BracketRun extends LoadResult {
   cpuMicrosPerRequest: number;
+  /** The user part of it (the server's own code); the rest is the kernel's (system time). */
+  userMicrosPerRequest: number;
 }
 
 /** One X run between the two R runs around it. */
@@ -67,7 +69,7 @@ async function measure(
   measured: { log?: (message: string) => void } = {},
 ): Promise<BracketRun> {
   const calls = await target.handlerCalls?.();
-  const cpu = target.server.cpuMicros();
+  const cpu = target.server.cpuSplit();
   const load = await runLoad({
     url: url(target),
     connections,
@@ -75,7 +77,11 @@ async function measure(
     expectBody: body,
     ...(target.headers ? { headers: target.headers } : {}),
   });
-  const cpuMicrosPerRequest = (target.server.cpuMicros() - cpu) / Math.max(1, load.requests);
+  const spent = target.server.cpuSplit();
+  const requests = Math.max(1, load.requests);
+  const userMicrosPerRequest = (spent.userMicros - cpu.userMicros) / requests;
+  const cpuMicrosPerRequest =
+    userMicrosPerRequest + (spent.systemMicros - cpu.systemMicros) / requests;
   assertNoFailures(target.label, load);
   if (calls !== undefined) {
     const ran = (await target.handlerCalls!()) - calls;
@@ -87,11 +93,11 @@ async function measure(
       throw new Error(message);
     }
   }
-  return { ...load, cpuMicrosPerRequest };
+  return { ...load, cpuMicrosPerRequest, userMicrosPerRequest };
 }
 
 const summary = (run: BracketRun): string =>
-  `${Math.round(run.requestsPerSecond)} req/s, p99 ${run.p99Ms} ms, ${Math.round(run.cpuMicrosPerRequest)} µs CPU/req`;
+  `${Math.round(run.requestsPerSecond)} req/s, p99 ${run.p99Ms} ms, ${Math.round(run.cpuMicrosPerRequest)} µs CPU/req (user ${Math.round(run.userMicrosPerRequest)})`;
 
 /**
  * R-X-R brackets: each round runs R, X1, R, X2, R, ... R (the X order rotated each round), so

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../../test/helpers/spawn-app';
 import { compiledEntry } from './compiled-entries';
-import { cpuMicrosOf, peakRssBytesOf } from './proc-stats';
+import { cpuMicrosOf, CpuSplit, cpuSplitOf, peakRssBytesOf } from './proc-stats';
 
 const BOOT_TIMEOUT_MS = 90_000;
 
@@ -12,6 +12,8 @@ export interface ServerProcess {
   baseUrl: string;
   /** CPU time (user + system) the process has used so far, in microseconds. */
   cpuMicros(): number;
+  /** The same, split into user and system time. */
+  cpuSplit(): CpuSplit;
   /** Its peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number;
   get<T>(path: string, headers?: Record<string, string>): Promise<T>;
@@ -128,6 +130,7 @@ export async function startServerProcess(
     pid,
     baseUrl,
     cpuMicros: () => cpuMicrosOf(pid),
+    cpuSplit: () => cpuSplitOf(pid),
     peakRssBytes: () => peakRssBytesOf(pid),
     get: async <T>(path: string, headers?: Record<string, string>): Promise<T> => {
       const response = await fetch(`${baseUrl}${path}`, { headers });

@@ -28,14 +28,17 @@ export function subjectOf(request: FastifyRequest, tokens: TokenService): string
   return `ip:${request.ip}`;
 }
 
-/** A route's window policy, with its `RateLimit-Policy` value built once. */
+/** A route's window policy, with its `RateLimit-Policy` and `RateLimit-Limit` values built once. */
 export interface RoutePolicy extends WindowPolicy {
   readonly header: string;
+  /** Its `RateLimit-Limit` value. */
+  readonly limitHeader: string;
 }
 
 const routePolicy = (policy: WindowPolicy): RoutePolicy => ({
   ...policy,
   header: `${policy.limit};w=${Math.ceil(policy.windowMs / 1000)}`,
+  limitHeader: String(policy.limit),
 });
 
 /** The policy of each route (null: exempt), resolved once per route from its decorator. */
@@ -97,7 +100,7 @@ export function writeHeaders(reply: FastifyReply, policy: RoutePolicy, decision:
   const resetSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
   // One call each: no header object per request.
   void reply.header('ratelimit-policy', policy.header);
-  void reply.header('ratelimit-limit', decision.limit);
+  void reply.header('ratelimit-limit', policy.limitHeader);
   void reply.header('ratelimit-remaining', decision.remaining);
   void reply.header('ratelimit-reset', resetSeconds);
   if (!decision.allowed) {

@@ -7,12 +7,18 @@ import { ifNoneMatch } from './entry-response';
  */
 export function registerConditionalGet(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    const condition = request.headers['if-none-match'];
+    if (condition === undefined) {
+      // Most requests: nothing to compare, and no header lookup.
+      done(null, payload);
+      return;
+    }
     const etag = reply.getHeader('etag');
     if (
       (request.method === 'GET' || request.method === 'HEAD') &&
       reply.statusCode === 200 &&
       typeof etag === 'string' &&
-      ifNoneMatch(request.headers['if-none-match'], etag)
+      ifNoneMatch(condition, etag)
     ) {
       void reply.code(304);
       reply.removeHeader('content-length');
