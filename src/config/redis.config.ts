@@ -52,8 +52,7 @@ export class RedisEnv {
     name: 'modeWithoutTls',
     validator: {
       validate: (value: unknown, args) =>
-        value === 'standalone' ||
-        !/^rediss:/i.test(String((args?.object as RedisEnv).REDIS__URL)),
+        value === 'standalone' || !/^rediss:/i.test(String((args?.object as RedisEnv).REDIS__URL)),
       defaultMessage: (args) =>
         `${String(args?.value)} mode does not support TLS yet: REDIS__URL must be redis://, not rediss://`,
     },
