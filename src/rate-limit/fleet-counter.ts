@@ -11,7 +11,6 @@ export interface WindowPolicy {
 /** The outcome of one request. */
 export interface Decision {
   allowed: boolean;
-  limit: number;
   remaining: number;
   /** Milliseconds until the window ends and the count starts over. */
   resetMs: number;
@@ -96,14 +95,14 @@ export class FleetCounter {
     const resetMs = windowEnd - now;
     if (used >= policy.limit) {
       this.counts.limited++;
-      return { allowed: false, limit: policy.limit, remaining: 0, resetMs };
+      return { allowed: false, remaining: 0, resetMs };
     }
     bucket.pending++;
     this.counts.allowed++;
     if (this.counts.degraded) {
       this.counts.failOpen++;
     }
-    return { allowed: true, limit: policy.limit, remaining: policy.limit - used - 1, resetMs };
+    return { allowed: true, remaining: policy.limit - used - 1, resetMs };
   }
 
   /**
