@@ -13,7 +13,7 @@ const BEARER = /^Bearer\s+(\S+)$/i;
  */
 export function authorize(
   tokens: TokenService,
-  request: FastifyRequest,
+  request: Pick<FastifyRequest, 'headers' | 'user'>,
   access: RouteAccess,
 ): void {
   const header = request.headers.authorization;

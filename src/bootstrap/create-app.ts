@@ -1,9 +1,11 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import type { onRequestHookHandler } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { appConfig, performanceConfig, readPackageInfo } from '../config';
+import { HttpEdge } from '../edge';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging';
 import { ManagementServer } from '../monitoring';
 import { BOARD_PATH } from '../queues';
@@ -67,11 +69,17 @@ export async function createApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Each hook below has its HTTP edge stage (see HttpEdge), so cached hits answered in front of
+  // Fastify get the same headers and refusals.
+  const edge = optional<HttpEdge>(app, HttpEdge);
+  edge?.trustProxyHops(trustProxyHops);
   // First, before any plugin scope exists, so operator routes 404 on the public port (and the
   // API on the management port) ahead of every other hook, bull-board's auth included.
-  optional<ManagementServer>(app, ManagementServer)?.routeByPort(
+  const byPort = optional<ManagementServer>(app, ManagementServer)?.routeByPort(
     app.getHttpAdapter().getInstance(),
   );
+  // The edge answers only the public port's requests, where this hook lets API routes through.
+  edge?.addStage({ name: 'management port routing', covers: byPort ? [byPort] : [] });
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   // PERFORMANCE__WORKER_CONNECTIONS: connections beyond it are refused by Node at accept time.
   // (Scenario apps in tests may leave the performance namespace out.)
@@ -81,24 +89,38 @@ export async function createApp(
   }
   applyHttpTimeouts(app.getHttpServer(), config);
 
-  registerSecurityHeaders(app, config, [DOCS_PATH, BOARD_PATH]);
-  enableCors(app, config);
+  registerSecurityHeaders(app, config, [DOCS_PATH, BOARD_PATH], edge);
+  enableCors(app, config, edge);
 
   const fastify = app.getHttpAdapter().getInstance();
   if (performance) {
-    await registerLoadShedding(fastify, performance.shedding);
+    await registerLoadShedding(fastify, performance.shedding, edge);
   }
   registerJsonBodyParser(fastify, { maxDepth: config.jsonMaxDepth });
-  registerLingeringClose(fastify, LINGER_MS);
+  // The edge answers no request with a body.
+  edge?.addStage({
+    name: 'lingering close',
+    covers: [registerLingeringClose(fastify, LINGER_MS)],
+  });
   fastify.addHook('onRoute', (route) => {
     const declared = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT] as
       BodyLimitValue | undefined;
     route.bodyLimit =
       declared === 'batch' ? config.batchBodyLimitBytes : (declared ?? config.bodyLimitBytes);
   });
-  fastify.addHook('onRequest', (request, reply, done) => {
+  const requestId: onRequestHookHandler = (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
+  };
+  fastify.addHook('onRequest', requestId);
+  edge?.addStage({
+    name: 'request id',
+    covers: [requestId],
+    enter(exchange) {
+      exchange.id = requestIdOf(exchange.request);
+      exchange.header(REQUEST_ID_HEADER, exchange.id);
+      return undefined;
+    },
   });
 
   app.useGlobalPipes(createValidationPipe());

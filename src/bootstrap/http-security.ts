@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConfigType } from '@nestjs/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { onRequestHookHandler } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import { appConfig } from '../config';
+import type { HttpEdge } from '../edge';
 import { REQUEST_ID_HEADER } from '../logging';
 
 type AppConfig = ConfigType<typeof appConfig>;
@@ -131,6 +133,7 @@ export function registerSecurityHeaders(
   app: NestFastifyApplication,
   config: AppConfig,
   pagePrefixes: string[],
+  edge?: HttpEdge,
 ): void {
   const shared: SharedHelmetOptions = {
     frameguard: { action: 'deny' },
@@ -147,28 +150,40 @@ export function registerSecurityHeaders(
   // Name-value pairs: one `reply.header` call each, no `Object.keys` array per request.
   const apiPairs = Object.entries(api);
   const pagePairs = Object.entries(page);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
-      const { url } = request;
-      const pairs = pagePrefixes.some((prefix) => isUnder(url, prefix)) ? pagePairs : apiPairs;
+  const pairsOf = (url: string): [string, string][] =>
+    pagePrefixes.some((prefix) => isUnder(url, prefix)) ? pagePairs : apiPairs;
+  const hook: onRequestHookHandler = (request, reply, done) => {
+    const pairs = pairsOf(request.url);
+    for (let index = 0; index < pairs.length; index++) {
+      void reply.header(pairs[index][0], pairs[index][1]);
+    }
+    done();
+  };
+  app.getHttpAdapter().getInstance().addHook('onRequest', hook);
+  edge?.addStage({
+    name: 'security headers',
+    covers: [hook],
+    enter(exchange) {
+      const pairs = pairsOf(exchange.request.url ?? '');
       for (let index = 0; index < pairs.length; index++) {
-        void reply.header(pairs[index][0], pairs[index][1]);
+        exchange.header(pairs[index][0], pairs[index][1]);
       }
-      done();
-    });
+      return undefined;
+    },
+  });
 }
 
 /**
  * Enables CORS for `HTTP__CORS_ORIGINS` (exact origins, or `*`); with none configured it does
  * nothing, so no response carries `Access-Control-Allow-*` and browsers refuse cross-origin reads.
  */
-export function enableCors(app: NestFastifyApplication, config: AppConfig): void {
+export function enableCors(app: NestFastifyApplication, config: AppConfig, edge?: HttpEdge): void {
   const { origins, credentials, maxAgeSeconds } = config.cors;
   if (origins.length === 0) {
     return;
   }
+  // Its headers come from Nest's adapter hook, which the edge cannot tell apart or write.
+  edge?.disable('CORS is configured (HTTP__CORS_ORIGINS)');
   app.enableCors({
     origin: origins.includes('*') ? '*' : origins,
     credentials,

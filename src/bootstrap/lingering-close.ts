@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
 
 /**
  * When the app answers before the request body has fully arrived (413 from the declared
@@ -9,8 +9,11 @@ import type { FastifyInstance } from 'fastify';
  * such connections the way nginx's `lingering_close` does: the response, then FIN, then the
  * rest of the body is read and dropped until the client closes or `lingerMs` passed.
  */
-export function registerLingeringClose(fastify: FastifyInstance, lingerMs: number): void {
-  fastify.addHook('onSend', (request, _reply, payload, done) => {
+export function registerLingeringClose(
+  fastify: FastifyInstance,
+  lingerMs: number,
+): onSendHookHandler {
+  const hook: onSendHookHandler = (request, _reply, payload, done) => {
     if (!request.raw.complete) {
       const socket = request.raw.socket as Socket & { destroySoon?: () => void };
       socket.destroySoon = function lingeringClose(this: Socket): void {
@@ -20,5 +23,7 @@ export function registerLingeringClose(fastify: FastifyInstance, lingerMs: numbe
       };
     }
     done(null, payload);
-  });
+  };
+  fastify.addHook('onSend', hook);
+  return hook;
 }

@@ -2,6 +2,7 @@ import underPressure from '@fastify/under-pressure';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getHeapStatistics } from 'node:v8';
+import { edgeHooksOf, type HttpEdge } from '../edge';
 import { routeScope } from '../monitoring';
 
 /** Bounds past which API requests are shed (`PERFORMANCE__SHED_*`); 0 turns a bound off. */
@@ -36,7 +37,9 @@ const REASONS: Record<string, string> = {
 export async function registerLoadShedding(
   fastify: FastifyInstance,
   options: LoadSheddingOptions,
+  edge?: HttpEdge,
 ): Promise<void> {
+  const before = new Set(edgeHooksOf(fastify) ?? []);
   const logger = new Logger('LoadShedding');
   let lastWarning = 0;
   const body = {
@@ -77,5 +80,11 @@ export async function registerLoadShedding(
       void reply.code(503).header('Retry-After', String(options.retryAfterSeconds));
       return body;
     }) as unknown as (request: FastifyRequest, reply: FastifyReply) => void,
+  });
+  // Every hook the plugin added; an edge answer goes to Fastify (which sheds) under pressure.
+  edge?.addStage({
+    name: 'load shedding',
+    covers: (edgeHooksOf(fastify) ?? []).filter((hook) => !before.has(hook)),
+    admits: () => !fastify.isUnderPressure(),
   });
 }

@@ -91,6 +91,14 @@ export class CachingEnv {
   @EnvBoolean()
   CACHING__FAST_PATH = true;
 
+  /**
+   * Answer fresh L1 hits of URLs the fast path already answered without credentials in front of
+   * Fastify (the HTTP edge), with the same headers, rate limit, metrics and access line. It turns
+   * itself off when a Fastify hook or Nest middleware of the app would be skipped (logged).
+   */
+  @EnvBoolean()
+  CACHING__EDGE = true;
+
   /** Part of every key: bump it when response shapes change to drop all old entries at once. */
   @Matches(/^[A-Za-z0-9_.-]{1,16}$/, {
     message: '$property must be 1-16 letters, digits, . _ or -',
@@ -122,6 +130,7 @@ export const cachingConfig = registerAs('caching', () => {
     xCacheHeader: env.CACHING__X_CACHE_HEADER,
     schemaVersion: env.CACHING__SCHEMA_VERSION,
     fastPath: env.CACHING__FAST_PATH,
+    edge: env.CACHING__FAST_PATH && env.CACHING__EDGE,
   };
 });
 

@@ -14,7 +14,8 @@ import {
   ModuleRef,
   Reflector,
 } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
+import { HttpEdge } from '../edge';
 import type { RedisClient } from '../redis';
 import { TokenService } from '../auth';
 import { redisConfig } from '../config';
@@ -30,6 +31,7 @@ import { cacheKeyspace } from './engine/keyspace';
 import { cachingConfig } from './caching.config';
 import { registerConditionalGet } from './http/conditional-get';
 import { CachePolicy } from './http/cache-policy';
+import { cacheEdgeResponder, EdgeUrls } from './http/edge-responder';
 import { discoverFastRoutes, registerFastPath } from './http/fast-path';
 
 /**
@@ -43,6 +45,7 @@ export class CachingLifecycle
 {
   private readonly logger = new Logger('Caching');
   private subscriber?: RedisClient;
+  private conditionalGet?: onSendHookHandler;
 
   constructor(
     @Inject(CACHE_ENGINE) private readonly engine: CacheEngine,
@@ -56,6 +59,7 @@ export class CachingLifecycle
     private readonly reflector: Reflector,
     @Inject(cachingConfig.KEY) private readonly config: ConfigType<typeof cachingConfig>,
     private readonly moduleRef: ModuleRef,
+    private readonly edge: HttpEdge,
   ) {}
 
   /** The app's token service, wherever AuthModule sits; none in apps without it (scenario apps). */
@@ -78,7 +82,7 @@ export class CachingLifecycle
     this.listenToBus();
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify) {
-      registerConditionalGet(fastify);
+      this.conditionalGet = registerConditionalGet(fastify);
     }
   }
 
@@ -90,7 +94,16 @@ export class CachingLifecycle
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify && this.config.fastPath && this.config.enabled) {
       const routes = discoverFastRoutes(this.discovery, this.scanner, this.reflector, this.policy);
-      registerFastPath(fastify, routes, this.engine, this.tokens());
+      const urls = this.config.edge ? new EdgeUrls(this.policy) : undefined;
+      const tokens = this.tokens();
+      const fastPath = registerFastPath(fastify, routes, this.engine, tokens, urls);
+      if (urls && fastPath && this.conditionalGet) {
+        const covers = [fastPath, this.conditionalGet];
+        this.edge.setResponder(
+          'response cache',
+          cacheEdgeResponder(urls, this.engine, this.policy, tokens, covers),
+        );
+      }
     }
   }
 

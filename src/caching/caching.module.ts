@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import Keyv from 'keyv';
 import { redisConfig } from '../config';
+import { EdgeModule } from '../edge';
 import { MonitoringCoreModule } from '../monitoring';
 import { RedisKeyvStore } from './app-cache/redis-keyv.store';
 import { CacheController } from './cache.controller';
@@ -28,6 +29,7 @@ import { ResponseCacheService } from './response-cache.service';
 @Module({
   imports: [
     DiscoveryModule,
+    EdgeModule,
     CachingCoreModule,
     MonitoringCoreModule,
     CacheModule.registerAsync({

@@ -1,6 +1,12 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onResponseHookHandler,
+  preParsingHookHandler,
+} from 'fastify';
+import { HttpEdge, type HookFunction } from '../edge';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 // nestjs-pino keeps the per-request logger in this store; its PinoLogger reads it on each call.
@@ -70,12 +76,13 @@ export class AccessLog implements OnModuleInit, OnApplicationShutdown {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(ROOT_LOGGER) private readonly root: Logger,
     @Inject(LOG_DESTINATION) private readonly destination: LineStream,
+    @Optional() private readonly edge?: HttpEdge,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (fastify) {
-      this.batch = install(fastify, this.root, this.destination);
+      this.batch = install(fastify, this.root, this.destination, this.edge);
     }
   }
 
@@ -350,7 +357,10 @@ function install(
   fastify: FastifyInstance,
   root: Logger,
   destination: LineStream,
+  edge?: HttpEdge,
 ): LineBatch | undefined {
+  // An edge answer runs no handler: nothing is logged during it but its access line.
+  const covers: HookFunction[] = [];
   if (root.isLevelEnabled('fatal')) {
     // Not `silent`. The rest of the request runs inside: body parsing (a late body included, see
     // test/e2e/logging/request-context.e2e-spec.ts), guards, interceptors, handler. Entered in the
@@ -358,7 +368,7 @@ function install(
     // `onRequest` hook, logs nothing but its access line and skips the context's cost.
     // The store's async hook is on only while such a request is in flight (RequestContextGate).
     const gate = new RequestContextGate<RequestLogStore>(storage);
-    fastify.addHook('preParsing', (request, reply, payload, done) => {
+    const enterContext: preParsingHookHandler = (request, reply, payload, done) => {
       if (reply.raw.closed) {
         // Its response already closed (the client left): no 'close' would count it out again.
         done(null, payload);
@@ -366,19 +376,24 @@ function install(
       }
       reply.raw.once('close', () => gate.leave());
       gate.enter(new RequestLogStore(root, request), () => done(null, payload));
-    });
+    };
+    fastify.addHook('preParsing', enterContext);
+    covers.push(enterContext);
   }
   // The level is fixed at boot: with access lines off, nothing is built per request.
   const completed = root.isLevelEnabled('info');
   const errored = root.isLevelEnabled('error');
   if (!completed && !errored) {
+    edge?.addStage({ name: 'request log context', covers });
     return undefined;
   }
   // The root logger's destination (LOG_DESTINATION), written in batches.
   const batch = new LineBatch(destination);
-  fastify.addHook('onResponse', (request, reply, done) => {
+  const logs = (statusCode: number, url: string): boolean =>
+    (statusCode >= 500 ? errored : completed) && !url.startsWith(QUIET_PREFIX);
+  const onResponse: onResponseHookHandler = (request, reply, done) => {
     const { statusCode } = reply;
-    if ((statusCode >= 500 ? errored : completed) && !request.url.startsWith(QUIET_PREFIX)) {
+    if (logs(statusCode, request.url)) {
       batch.pushAccess(
         {
           id: request.id,
@@ -392,6 +407,28 @@ function install(
       );
     }
     done();
+  };
+  fastify.addHook('onResponse', onResponse);
+  covers.push(onResponse);
+  edge?.addStage({
+    name: 'access log',
+    covers,
+    complete({ request, id, statusCode, seconds }) {
+      const url = request.url ?? '';
+      if (logs(statusCode, url)) {
+        batch.pushAccess(
+          {
+            id,
+            method: request.method ?? 'GET',
+            url,
+            remoteAddress: request.socket?.remoteAddress,
+            statusCode,
+            responseTime: Math.round(seconds * 1000),
+          },
+          Date.now(),
+        );
+      }
+    },
   });
   return batch;
 }

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { TokenService } from '../auth';
+import type { EdgeExchange, HttpEdge } from '../edge';
 import { Decision, FleetCounter, WindowPolicy } from './fleet-counter';
 import type { RateLimitConfig } from './rate-limit.config';
 import { isRateLimitExempt } from './rate-limit.constants';
@@ -96,16 +97,30 @@ export class RoutePolicies {
  * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` in seconds), as express-rate-limit's
  * `draft-6` does, and `Retry-After` on a refusal.
  */
-export function writeHeaders(reply: FastifyReply, policy: RoutePolicy, decision: Decision): void {
+export function writeHeaders(
+  reply: Pick<FastifyReply, 'header'> | EdgeExchange,
+  policy: RoutePolicy,
+  decision: Decision,
+): void {
   const resetSeconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
   // One call each: no header object per request.
-  void reply.header('ratelimit-policy', policy.header);
-  void reply.header('ratelimit-limit', policy.limitHeader);
-  void reply.header('ratelimit-remaining', decision.remaining);
-  void reply.header('ratelimit-reset', resetSeconds);
+  reply.header('ratelimit-policy', policy.header);
+  reply.header('ratelimit-limit', policy.limitHeader);
+  reply.header('ratelimit-remaining', decision.remaining);
+  reply.header('ratelimit-reset', resetSeconds);
   if (!decision.allowed) {
-    void reply.header('retry-after', resetSeconds);
+    reply.header('retry-after', resetSeconds);
   }
+}
+
+/** The body of a 429, in the app's error shape. */
+function refusalOf(policy: RoutePolicy, decision: Decision) {
+  const seconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
+  return {
+    statusCode: 429,
+    message: `Rate limit of ${policy.limit} requests per ${policy.windowMs / 1000} s reached, retry in ${seconds} s`,
+    error: 'Too Many Requests',
+  };
 }
 
 /**
@@ -118,8 +133,9 @@ export function registerRateLimitHook(
   counter: FleetCounter,
   policies: RoutePolicies,
   tokens: TokenService,
+  edge?: HttpEdge,
 ): void {
-  fastify.addHook('onRequest', (request, reply, done) => {
+  const hook: onRequestHookHandler = (request, reply, done) => {
     const policy = policies.of(request.method, request.routeOptions.url);
     if (!policy) {
       done();
@@ -131,11 +147,24 @@ export function registerRateLimitHook(
       done();
       return;
     }
-    const seconds = Math.max(1, Math.ceil(decision.resetMs / 1000));
-    void reply.code(429).send({
-      statusCode: 429,
-      message: `Rate limit of ${policy.limit} requests per ${policy.windowMs / 1000} s reached, retry in ${seconds} s`,
-      error: 'Too Many Requests',
-    });
+    void reply.code(429).send(refusalOf(policy, decision));
+  };
+  fastify.addHook('onRequest', hook);
+  // The edge answers only requests whose token verified: the same subject as subjectOf.
+  edge?.addStage({
+    name: 'rate limit',
+    covers: [hook],
+    enter(exchange) {
+      const policy = policies.of(exchange.request.method ?? 'GET', exchange.route);
+      if (!policy) {
+        return undefined;
+      }
+      const { userId } = exchange;
+      const subject =
+        userId === undefined ? `ip:${edge.clientIp(exchange.request)}` : `u:${userId}`;
+      const decision = counter.hit(policy, subject);
+      writeHeaders(exchange, policy, decision);
+      return decision.allowed ? undefined : { statusCode: 429, body: refusalOf(policy, decision) };
+    },
   });
 }

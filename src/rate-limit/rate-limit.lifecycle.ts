@@ -1,9 +1,10 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner, Reflector } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { TokenService } from '../auth';
 import { redisConfig } from '../config';
+import { HttpEdge } from '../edge';
 import { closeRedisClients, type RedisClient } from '../redis';
 import { FleetCounter } from './fleet-counter';
 import { rateLimitConfig } from './rate-limit.config';
@@ -32,6 +33,7 @@ export class RateLimitLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly monitoring: RateLimitMonitoring,
+    @Optional() private readonly edge?: HttpEdge,
   ) {}
 
   onModuleInit(): void {
@@ -46,7 +48,8 @@ export class RateLimitLifecycle implements OnModuleInit, OnApplicationShutdown {
     );
     this.counter = counter;
     const overrides = discoverRateLimitedRoutes(this.discovery, this.scanner, this.reflector);
-    registerRateLimitHook(fastify, counter, new RoutePolicies(overrides, this.config), this.tokens);
+    const policies = new RoutePolicies(overrides, this.config);
+    registerRateLimitHook(fastify, counter, policies, this.tokens, this.edge);
     this.timer = setInterval(() => void counter.sync(), this.config.syncIntervalMs);
     this.timer.unref();
     this.monitoring.register(counter);

@@ -17,11 +17,26 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Options of {@link createTestApp}. */
+export interface TestAppOptions {
+  /** A Redis key prefix of the app's own (`testKeyPrefix(...)`), so its first requests miss. */
+  keyPrefix?: string;
+}
+
 /** Boots the full app exactly as `main.ts` does (same adapter, pipes, filters, OpenAPI). */
-export async function createTestApp(): Promise<TestApp> {
-  const app = await createApp(await AppModule.forRoot());
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+export async function createTestApp({ keyPrefix }: TestAppOptions = {}): Promise<TestApp> {
+  const runPrefix = process.env.REDIS__KEY_PREFIX;
+  if (keyPrefix !== undefined) {
+    process.env.REDIS__KEY_PREFIX = keyPrefix;
+  }
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp(await AppModule.forRoot());
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } finally {
+    process.env.REDIS__KEY_PREFIX = runPrefix;
+  }
   const tokens = app.get(TokenService);
   const observer = app.get(QueryObserver);
   return {

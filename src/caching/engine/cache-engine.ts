@@ -67,14 +67,24 @@ export class CacheEngine {
    * the interceptor answers from it directly.
    */
   peekFresh(key: string): CacheEntry | undefined {
+    const local = this.findFresh(key);
+    if (local) {
+      this.countL1Hit();
+    }
+    return local;
+  }
+
+  /** {@link peekFresh} without counting: the HTTP edge counts once it answers ({@link countL1Hit}). */
+  findFresh(key: string): CacheEntry | undefined {
     const now = this.now();
     const local = this.l1.get(key, now);
-    if (local && freshness(local, now) === 'fresh' && this.l1.isTrusted(key)) {
-      this.stats.hits++;
-      this.stats.l1Hits++;
-      return local;
-    }
-    return undefined;
+    return local && freshness(local, now) === 'fresh' && this.l1.isTrusted(key) ? local : undefined;
+  }
+
+  /** Counts an L1 hit answered from {@link findFresh}. */
+  countL1Hit(): void {
+    this.stats.hits++;
+    this.stats.l1Hits++;
   }
 
   /**

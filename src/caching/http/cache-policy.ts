@@ -48,6 +48,14 @@ export class CachePolicy {
     this.hooks = hooks;
   }
 
+  /**
+   * Whether keys are the default rule's alone (a pure function of the URL, the vary headers and
+   * the principal). The app's own interceptor hooks may read anything of a request.
+   */
+  get defaultKeys(): boolean {
+    return !this.hooks?.customHooks;
+  }
+
   /** Whether `X-Cache` is sent. */
   get xCacheHeader(): boolean {
     return this.config.xCacheHeader;
@@ -154,8 +162,7 @@ export class CachePolicy {
     }
     const userId = request.user?.id;
     const memo = (route.memo ??= new KeyMemo(options.varyHeaders.map((h) => h.toLowerCase())));
-    const urlKey = memo.of(request.url, request.headers);
-    const memoKey = options.scope === 'user' ? `${userId}\n${urlKey}` : urlKey;
+    const memoKey = memoKeyOf(memo, options, request, userId);
     let built = memo.get(memoKey);
     if (!built) {
       if (
@@ -171,10 +178,28 @@ export class CachePolicy {
   }
 
   /**
+   * The key {@link defaultKey} remembered for this URL, vary header values and principal, if any:
+   * no parsing, no building (the HTTP edge asks it; the default rule must be the app's).
+   */
+  learntKey(
+    route: CachedRoute,
+    request: Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'user'>,
+  ): BuiltKey | undefined {
+    const memo = route.memo;
+    if (!memo || !this.defaultKeys || !this.admits(request, route.options)) {
+      return undefined;
+    }
+    return memo.get(memoKeyOf(memo, route.options, request, request.user?.id));
+  }
+
+  /**
    * The part of the rule that needs no parsing: GET/HEAD, caching enabled, a principal for user
    * scope, and no credentials on a shared entry unless the route said `scope: 'public'`.
    */
-  private admits(request: FastifyRequest, options: RouteCacheOptions): boolean {
+  private admits(
+    request: Pick<FastifyRequest, 'method' | 'headers' | 'user'>,
+    options: RouteCacheOptions,
+  ): boolean {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || !options.enabled) {
       return false;
     }
@@ -198,4 +223,15 @@ export class CachePolicy {
       this.keys.hasUnknownParams(keyInputsOf(request), options, allowedQuery)
     );
   }
+}
+
+/** A request's key in its route's memo: URL and vary header values, and the principal for user scope. */
+function memoKeyOf(
+  memo: KeyMemo,
+  options: RouteCacheOptions,
+  request: Pick<FastifyRequest, 'url' | 'headers'>,
+  userId: string | undefined,
+): string {
+  const urlKey = memo.of(request.url, request.headers);
+  return options.scope === 'user' ? `${userId}\n${urlKey}` : urlKey;
 }

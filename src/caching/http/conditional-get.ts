@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import { ifNoneMatch } from './entry-response';
 
 /**
  * Answers `304 Not Modified` (empty body) to a GET/HEAD whose `If-None-Match` matches the ETag of
  * its 200 response. For cache hits the handler did not run; the stored ETag is compared.
  */
-export function registerConditionalGet(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', (request, reply, payload, done) => {
+export function registerConditionalGet(fastify: FastifyInstance): onSendHookHandler {
+  const hook: onSendHookHandler = (request, reply, payload, done) => {
     const condition = request.headers['if-none-match'];
     if (condition === undefined) {
       // Most requests: nothing to compare, and no header lookup.
@@ -26,5 +26,7 @@ export function registerConditionalGet(fastify: FastifyInstance): void {
       return;
     }
     done(null, payload);
-  });
+  };
+  fastify.addHook('onSend', hook);
+  return hook;
 }

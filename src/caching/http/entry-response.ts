@@ -25,8 +25,16 @@ export function ifNoneMatch(header: string | string[] | undefined, etag: string)
   return value.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
 }
 
+/**
+ * Where response headers go: a Fastify reply, or an HTTP edge exchange (`EdgeExchange#header` has
+ * the same signature), so the fast path and the edge write the same headers.
+ */
+export interface HeaderTarget {
+  header(name: string, value: string): unknown;
+}
+
 /** Sets `X-Cache` when it is enabled. */
-export function markOutcome(reply: FastifyReply, outcome: CacheOutcome, enabled: boolean): void {
+export function markOutcome(reply: HeaderTarget, outcome: CacheOutcome, enabled: boolean): void {
   if (enabled) {
     void reply.header(X_CACHE_HEADER, outcome);
   }
@@ -77,15 +85,15 @@ export function routeHeaders(options: ResolvedCacheOptions): RouteHeaders {
  * gzip-accepting client as stored: no inflate, fewer bytes on the wire.
  */
 export function writeEntry(
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: Pick<FastifyRequest, 'headers'>,
+  reply: HeaderTarget,
   entry: CacheEntry,
   options: ResolvedCacheOptions,
   store: Pick<ResponseStore, 'countNotModified'>,
 ): Buffer {
   if (entry.headers) {
     for (const name in entry.headers) {
-      void reply.header(name, entry.headers[name]);
+      reply.header(name, entry.headers[name]);
     }
   }
   const gzip =
@@ -93,16 +101,15 @@ export function writeEntry(
   const etag = gzip ? `${entry.etag.slice(0, -1)}-gzip"` : entry.etag;
   const age = Math.max(0, Math.floor((Date.now() - entry.createdAt) / 1000));
   const { cacheControl, vary } = routeHeaders(options);
-  void reply
-    .header('content-type', entry.contentType)
-    .header('etag', etag)
-    .header('age', String(age))
-    .header('cache-control', cacheControl);
+  reply.header('content-type', entry.contentType);
+  reply.header('etag', etag);
+  reply.header('age', String(age));
+  reply.header('cache-control', cacheControl);
   if (gzip) {
-    void reply.header('content-encoding', 'gzip');
+    reply.header('content-encoding', 'gzip');
   }
   if (vary !== undefined) {
-    void reply.header('vary', vary);
+    reply.header('vary', vary);
   }
   if (ifNoneMatch(request.headers['if-none-match'], etag)) {
     store.countNotModified();

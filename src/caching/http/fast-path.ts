@@ -1,22 +1,37 @@
 import { RequestMethod, type Type } from '@nestjs/common';
-import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import {
+  GUARDS_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  VERSION_METADATA,
+} from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { authorize, routeAccess, type RouteAccess, type TokenService } from '../../auth';
+import { routeScope } from '../../monitoring';
 import type { CacheEntry } from '../engine/cache-entry';
 import type { CachePolicy } from './cache-policy';
 import type { CachedRoute } from './cached-route';
+import type { EdgeUrls } from './edge-responder';
 import { markOutcome, writeEntry } from './entry-response';
 import type { ResponseStore } from './response-store';
 
 type Handler = (...args: unknown[]) => unknown;
 
 /** A route the fast path may answer, with who may call it. */
-interface FastRoute {
+export interface FastRoute {
+  /** Its template (`/agents/:id`), as Fastify routes it. */
+  template: string;
   route: CachedRoute;
   access: RouteAccess;
   /** A request without credentials may be answered (public route, explicitly public entry). */
   anonymous: boolean;
+  /**
+   * The HTTP edge may answer it by URL: an API route (not an operator one, which the management
+   * port may own), not versioned (Nest routes a versioned route by a header or media type too, so
+   * one URL may reach several handlers).
+   */
+  edge: boolean;
 }
 
 /** The routes whose hits the fast path answers (by route template), and the policy keying them. */
@@ -31,6 +46,10 @@ function hasOwnGuards(handler: Handler, controller: Type): boolean {
     (target) => ((Reflect.getMetadata(GUARDS_METADATA, target) as unknown[]) ?? []).length > 0,
   );
 }
+
+const isVersioned = (handler: Handler, controller: Type): boolean =>
+  Reflect.getMetadata(VERSION_METADATA, handler) !== undefined ||
+  Reflect.getMetadata(VERSION_METADATA, controller) !== undefined;
 
 const joinPath = (...parts: string[]): string =>
   `/${parts
@@ -74,9 +93,13 @@ export function discoverFastRoutes(
         continue;
       }
       const access = routeAccess(reflector, handler, controller);
-      const fast = { route, access, anonymous: policy.answersBeforeGuards(route, access) };
+      const anonymous = policy.answersBeforeGuards(route, access);
+      const versioned = isVersioned(handler, controller);
       for (const each of Array.isArray(path) ? path : [path]) {
-        routes.set(joinPath(prefix, each).replace(/\/$/, '') || '/', fast);
+        const template = joinPath(prefix, each).replace(/\/$/, '') || '/';
+        // Operator routes answer on the management port only when the ports are split.
+        const edge = !versioned && routeScope(template) === 'api';
+        routes.set(template, { template, route, access, anonymous, edge });
       }
     }
   }
@@ -100,9 +123,10 @@ export function registerFastPath(
   { policy, routes }: FastRoutes,
   store: ResponseStore,
   tokens?: TokenService,
-): void {
+  edgeUrls?: EdgeUrls,
+): onRequestHookHandler | undefined {
   if (routes.size === 0) {
-    return;
+    return undefined;
   }
   const answer = (
     request: FastifyRequest,
@@ -114,7 +138,7 @@ export function registerFastPath(
     markOutcome(reply, outcome, policy.xCacheHeader);
     void reply.send(writeEntry(request, reply, entry, route.options, store));
   };
-  fastify.addHook('onRequest', (request, reply, done) => {
+  const hook: onRequestHookHandler = (request, reply, done) => {
     const fast = fastRouteOf(request, routes, tokens);
     const built = fast && policy.earlyKey(request, reply, fast.route);
     if (!fast || !built) {
@@ -124,6 +148,7 @@ export function registerFastPath(
     const { key, tags } = built;
     const local = store.peekFresh(key);
     if (local) {
+      edgeUrls?.learn(request, fast);
       answer(request, reply, local, 'HIT', fast.route);
       return;
     }
@@ -146,7 +171,9 @@ export function registerFastPath(
           done(error instanceof Error ? error : new Error(String(error)));
         }
       });
-  });
+  };
+  fastify.addHook('onRequest', hook);
+  return hook;
 }
 
 /** The fast route a request may be answered on, if any (credentials checked as the guard would). */

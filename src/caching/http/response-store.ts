@@ -8,6 +8,8 @@ import type { CacheEngine } from '../engine/cache-engine';
 export type ResponseStore = Pick<
   CacheEngine,
   | 'peekFresh'
+  | 'findFresh'
+  | 'countL1Hit'
   | 'peekRevalidating'
   | 'peekL2Fresh'
   | 'getOrLoad'

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { appConfig } from '../../config';
 import { monitoringConfig } from '../monitoring.config';
@@ -60,17 +60,19 @@ export class ManagementServer implements OnApplicationBootstrap, OnApplicationSh
    * copies its parent's hooks when it loads, so a hook added later would miss bull-board's and
    * run after its auth hook.
    */
-  routeByPort(fastify: FastifyInstance): void {
+  routeByPort(fastify: FastifyInstance): onRequestHookHandler | undefined {
     if (!this.enabled) {
-      return;
+      return undefined;
     }
-    fastify.addHook('onRequest', (request, reply, done) => {
+    const hook: onRequestHookHandler = (request, reply, done) => {
       if (this.isElsewhere(request)) {
         reply.callNotFound();
         return;
       }
       done();
-    });
+    };
+    fastify.addHook('onRequest', hook);
+    return hook;
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,7 +1,14 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onResponseHookHandler,
+  onSendHookHandler,
+} from 'fastify';
+import { HttpEdge } from '../../edge';
 import { monitoringConfig } from '../monitoring.config';
 import { routeLabel } from './http-labels';
 import { HttpMetrics } from './http-metrics';
@@ -40,6 +47,7 @@ export class RequestTiming implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: HttpMetrics,
     @Inject(monitoringConfig.KEY) private readonly config: ConfigType<typeof monitoringConfig>,
+    @Optional() private readonly edge?: HttpEdge,
   ) {}
 
   onModuleInit(): void {
@@ -52,11 +60,11 @@ export class RequestTiming implements OnModuleInit {
   /** Adds the hooks; Fastify applies them to every route, whenever it was registered. */
   install(fastify: FastifyInstance): void {
     fastify.decorateRequest('timingSeconds', -1);
-    fastify.addHook('onSend', (request, reply, payload, done) => {
+    const onSend: onSendHookHandler = (request, reply, payload, done) => {
       void reply.header(PROCESS_TIME_HEADER_NAME, elapsedSeconds(request, reply).toFixed(6));
       done(null, payload);
-    });
-    fastify.addHook('onResponse', (request, reply, done) => {
+    };
+    const onResponse: onResponseHookHandler = (request, reply, done) => {
       this.metrics.record(
         request.method,
         routeLabel(request),
@@ -65,6 +73,19 @@ export class RequestTiming implements OnModuleInit {
         request.id,
       );
       done();
+    };
+    fastify.addHook('onSend', onSend);
+    fastify.addHook('onResponse', onResponse);
+    this.edge?.addStage({
+      name: 'request timing',
+      covers: [onSend, onResponse],
+      beforeWrite: (exchange) => {
+        exchange.header(PROCESS_TIME_HEADER_NAME, exchange.seconds.toFixed(6));
+      },
+      complete: (exchange) => {
+        const { request, route, statusCode, seconds, id } = exchange;
+        this.metrics.record(request.method ?? 'GET', route, statusCode, seconds, id);
+      },
     });
   }
 }

@@ -1,6 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
+import { HttpEdge } from '../../edge';
 import { ShutdownState } from '../health/lifecycle-state';
 
 /**
@@ -14,15 +15,26 @@ export class ShutdownConnectionHook implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly state: ShutdownState,
+    @Optional() private readonly edge?: HttpEdge,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    fastify?.addHook('onSend', (_request, reply, payload, done) => {
+    if (!fastify) {
+      return;
+    }
+    const hook: onSendHookHandler = (_request, reply, payload, done) => {
       if (this.state.shuttingDown) {
         void reply.header('Connection', 'close');
       }
       done(null, payload);
+    };
+    fastify.addHook('onSend', hook);
+    // While draining, requests go to Fastify, which closes their connections.
+    this.edge?.addStage({
+      name: 'shutdown',
+      covers: [hook],
+      admits: () => !this.state.shuttingDown,
     });
   }
 }

@@ -10,13 +10,7 @@ describe('Cache fast path (e2e, full app)', () => {
   beforeAll(async () => {
     // Its own key prefix: other files of the run cache GET /templates too (the rate-limit suite
     // did, and this test's first request, which must miss, was then a hit).
-    const runPrefix = process.env.REDIS__KEY_PREFIX;
-    process.env.REDIS__KEY_PREFIX = testKeyPrefix('fast_path');
-    try {
-      t = await createTestApp();
-    } finally {
-      process.env.REDIS__KEY_PREFIX = runPrefix;
-    }
+    t = await createTestApp({ keyPrefix: testKeyPrefix('fast_path') });
   });
 
   beforeEach(() => {

@@ -1,0 +1,11 @@
+export { EdgeModule } from './edge.module';
+export { HttpEdge } from './http-edge';
+export { rootRequestHooks as edgeHooksOf } from './fastify-hooks';
+export type {
+  EdgeExchange,
+  EdgeMatch,
+  EdgeRefusal,
+  EdgeResponder,
+  EdgeStage,
+  HookFunction,
+} from './edge.types';
