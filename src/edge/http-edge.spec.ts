@@ -201,6 +201,34 @@ describe(HttpEdge.name, () => {
     expect(completed).toEqual([500]);
   });
 
+  it('should leave Fastify the request when the lookup throws, and survive a failing completion', async () => {
+    const responder = storedResponder();
+    let lookups = 0;
+    const find = responder.find.bind(responder);
+    responder.find = (request) => {
+      lookups++;
+      if (lookups === 1) {
+        throw new Error('lookup failed');
+      }
+      return find(request);
+    };
+    edge.addStage({
+      name: 'broken completion',
+      complete: () => {
+        throw new Error('completion failed');
+      },
+    });
+    edge.setResponder('test', responder);
+    await listen();
+
+    const fromFastify = await fetch(`${baseUrl}/stored`);
+    const fromEdge = await fetch(`${baseUrl}/stored`);
+
+    expect(await fromFastify.json()).toEqual({ handler: true });
+    expect(await fromEdge.text()).toBe(BODY.toString());
+    expect(handled).toBe(1);
+  });
+
   it('should stay off when disabled, whatever else is covered', async () => {
     edge.disable('CORS is configured');
     edge.setResponder('test', storedResponder());

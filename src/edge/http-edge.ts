@@ -17,8 +17,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * names the hooks it stands in for; at `listen` the edge turns itself on only if every request
  * hook on the root instance is so covered (plus Nest's adapter hooks and an idle middie). A hook
  * or Nest middleware of the app's own keeps it off, with a log line naming why. Anything the
- * edge does not answer (a miss, credentials, a body, a gate that says no) goes to Fastify as if
- * the edge were not there.
+ * edge does not answer (a miss, a cookie, a token the auth rule refuses, a body, a gate that says
+ * no, a lookup that throws) goes to Fastify as if the edge were not there.
  */
 @Injectable()
 export class HttpEdge {
@@ -160,12 +160,7 @@ export class HttpEdge {
     if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
       return false;
     }
-    for (let index = 0; index < this.gates.length; index++) {
-      if (!this.gates[index].admits!(request)) {
-        return false;
-      }
-    }
-    const match = this.responder!.find(request);
+    const match = this.matchOf(request);
     if (!match) {
       return false;
     }
@@ -182,10 +177,32 @@ export class HttpEdge {
         response.end('{"statusCode":500,"message":"Internal server error"}');
       }
     }
-    for (let index = 0; index < this.completing.length; index++) {
-      this.completing[index].complete!(exchange);
+    // After the response: a failure here is logged, as Fastify logs a failed onResponse hook (it
+    // would otherwise leave the request listener as an uncaught exception).
+    try {
+      for (let index = 0; index < this.completing.length; index++) {
+        this.completing[index].complete!(exchange);
+      }
+    } catch (error) {
+      this.logger.error({ msg: 'edge completion failed', err: error });
     }
     return true;
+  }
+
+  /** The stored response to send, once every gate admits the request; undefined: Fastify's. */
+  private matchOf(request: IncomingMessage): EdgeMatch | undefined {
+    try {
+      for (let index = 0; index < this.gates.length; index++) {
+        if (!this.gates[index].admits!(request)) {
+          return undefined;
+        }
+      }
+      return this.responder!.find(request);
+    } catch (error) {
+      // Nothing was counted or written: Fastify serves it, with its own error handling.
+      this.logger.error({ msg: `${this.responderName} edge lookup failed`, err: error });
+      return undefined;
+    }
   }
 
   private respond(exchange: Exchange, match: EdgeMatch): void {
