@@ -92,9 +92,10 @@ export class CachingEnv {
   CACHING__FAST_PATH = true;
 
   /**
-   * Answer fresh L1 hits of URLs the fast path already answered without credentials in front of
-   * Fastify (the HTTP edge), with the same headers, rate limit, metrics and access line. It turns
-   * itself off when a Fastify hook or Nest middleware of the app would be skipped (logged).
+   * Answer fresh L1 hits of URLs the fast path already answered in front of Fastify (the HTTP
+   * edge), with the same headers, rate limit, metrics and access line. It turns itself off when a
+   * Fastify hook or Nest middleware of the app would be skipped (logged). Needs
+   * `CACHING__FAST_PATH`.
    */
   @EnvBoolean()
   CACHING__EDGE = true;
