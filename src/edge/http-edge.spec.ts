@@ -1,6 +1,6 @@
 import middie from '@fastify/middie';
 import Fastify, { type FastifyInstance, type onRequestHookHandler } from 'fastify';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EdgeExchange, EdgeMatch, EdgeResponder, EdgeStage } from './edge.types';
 import { HttpEdge } from './http-edge';
@@ -227,6 +227,18 @@ describe(HttpEdge.name, () => {
     expect(await fromFastify.json()).toEqual({ handler: true });
     expect(await fromEdge.text()).toBe(BODY.toString());
     expect(handled).toBe(1);
+  });
+
+  it('should leave every request to Fastify once Fastify starts closing (its 503 answers then)', async () => {
+    edge.setResponder('test', storedResponder());
+    await listen();
+    const request = { method: 'GET', url: '/stored', headers: {} } as IncomingMessage;
+    const response = {} as ServerResponse;
+    expect(edge.active).toBe(true);
+
+    await fastify.close();
+
+    expect(edge.answer(request, response)).toBe(false);
   });
 
   it('should stay off when disabled, whatever else is covered', async () => {

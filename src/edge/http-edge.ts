@@ -32,6 +32,8 @@ export class HttpEdge {
   private responderName = '';
   private offBecause?: string;
   private installed = false;
+  /** Set when Fastify starts closing: its own 503 (`return503OnClosing`) answers from then on. */
+  private closing = false;
   /** Hooks already on the instance when the edge was made: Nest's adapter's own. */
   private adapterHooks: ReadonlySet<HookFunction> = new Set();
   private trustedHops = 0;
@@ -54,6 +56,10 @@ export class HttpEdge {
     this.adapterHooks = new Set(rootRequestHooks(fastify) ?? []);
     fastify.addHook('onReady', (done) => {
       this.install(fastify);
+      done();
+    });
+    fastify.addHook('preClose', (done) => {
+      this.closing = true;
       done();
     });
   }
@@ -152,7 +158,7 @@ export class HttpEdge {
   /** Answers the request if a stored response is ready and every gate admits it. */
   answer(request: IncomingMessage, response: ServerResponse): boolean {
     const method = request.method;
-    if (method !== 'GET' && method !== 'HEAD') {
+    if ((method !== 'GET' && method !== 'HEAD') || this.closing) {
       return false;
     }
     const headers = request.headers;
