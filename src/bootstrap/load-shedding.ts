@@ -2,7 +2,7 @@ import underPressure from '@fastify/under-pressure';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getHeapStatistics } from 'node:v8';
-import { edgeHooksOf, type HttpEdge } from '../edge';
+import { rootRequestHooks, type HttpEdge } from '../edge';
 import { routeScope } from '../monitoring';
 
 /** Bounds past which API requests are shed (`PERFORMANCE__SHED_*`); 0 turns a bound off. */
@@ -39,7 +39,7 @@ export async function registerLoadShedding(
   options: LoadSheddingOptions,
   edge?: HttpEdge,
 ): Promise<void> {
-  const before = new Set(edgeHooksOf(fastify) ?? []);
+  const before = new Set(rootRequestHooks(fastify) ?? []);
   const logger = new Logger('LoadShedding');
   let lastWarning = 0;
   const body = {
@@ -84,7 +84,7 @@ export async function registerLoadShedding(
   // Every hook the plugin added; an edge answer goes to Fastify (which sheds) under pressure.
   edge?.addStage({
     name: 'load shedding',
-    covers: (edgeHooksOf(fastify) ?? []).filter((hook) => !before.has(hook)),
+    covers: (rootRequestHooks(fastify) ?? []).filter((hook) => !before.has(hook)),
     admits: () => !fastify.isUnderPressure(),
   });
 }

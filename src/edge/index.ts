@@ -1,6 +1,6 @@
 export { EdgeModule } from './edge.module';
 export { HttpEdge } from './http-edge';
-export { rootRequestHooks as edgeHooksOf } from './fastify-hooks';
+export { rootRequestHooks } from './fastify-hooks';
 export type {
   EdgeExchange,
   EdgeMatch,
