@@ -1,3 +1,4 @@
+import './v8-defaults';
 import 'reflect-metadata';
 import { ConfigType } from '@nestjs/config';
 import { AppModule } from './app.module';

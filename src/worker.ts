@@ -1,3 +1,4 @@
+import './v8-defaults';
 import 'reflect-metadata';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
