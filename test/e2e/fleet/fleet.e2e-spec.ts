@@ -95,6 +95,8 @@ describe('Fleet: 3 API pods and 2 workers on Redis Sentinel (e2e)', () => {
     console.log(
       `failover: new primary after ${Math.round(report.failoverMs)} ms; ${report.errors} errors of ${report.requests} reads ${JSON.stringify(report.outcomes)}; enqueues refused for ${Math.round(report.degradedMs)} ms (${report.enqueueRetries} retries); ${report.lost} of ${report.tasks} tasks lost`,
     );
+    // The failed requests themselves, so a red run says which pod, path and moment.
+    expect(report.failures).toEqual([]);
     expect(report.errors).toBe(0);
     expect(report.requests).toBeGreaterThan(1000);
     expect(report.lost).toBe(0);
