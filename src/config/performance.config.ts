@@ -61,7 +61,6 @@ export const performanceConfig = registerAs('performance', () => {
     workerConnections: env.PERFORMANCE__WORKER_CONNECTIONS,
     enableParallelProcessing: env.PERFORMANCE__ENABLE_PARALLEL_PROCESSING,
     documentProcessingWorkers: env.PERFORMANCE__DOCUMENT_PROCESSING_WORKERS,
-    v8Pretenuring: env.PERFORMANCE__V8_PRETENURING,
     shedding: {
       maxEventLoopDelayMs: env.PERFORMANCE__SHED_EVENT_LOOP_DELAY_MS,
       maxHeapUsedBytes: env.PERFORMANCE__SHED_HEAP_USED_BYTES,
