@@ -1,16 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
+import { parseEnvBoolean } from '../config';
 
 /** The V8 flag the service runs with unless `PERFORMANCE__V8_PRETENURING=true`. */
 export const NO_PRETENURING_FLAG = '--no-allocation-site-pretenuring';
-
-/** `PERFORMANCE__V8_PRETENURING` as the config's boolean keys read it (validated at boot). */
-function pretenuringWanted(raw: string | undefined): boolean {
-  return ['true', '1', 'yes'].includes(
-    String(raw ?? '')
-      .trim()
-      .toLowerCase(),
-  );
-}
 
 /**
  * Turns off V8's allocation-site pretenuring for this process, before any of the app's code runs
@@ -32,7 +24,7 @@ export function applyV8Flags(
   setFlags: (flags: string) => void = setFlagsFromString,
 ): string[] {
   if (
-    pretenuringWanted(env.PERFORMANCE__V8_PRETENURING) ||
+    parseEnvBoolean(env.PERFORMANCE__V8_PRETENURING) === true ||
     execArgv.some((arg) => arg.includes('allocation-site-pretenuring'))
   ) {
     return [];

@@ -3,6 +3,21 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /**
+ * An env value as a boolean key reads it: `true`/`1`/`yes` or `false`/`0`/`no` (any case, trimmed);
+ * undefined for anything else. Also read before the config exists (`applyV8Flags`).
+ */
+export function parseEnvBoolean(raw: unknown): boolean | undefined {
+  const text = String(raw).trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(text)) {
+    return true;
+  }
+  if (['false', '0', 'no'].includes(text)) {
+    return false;
+  }
+  return undefined;
+}
+
+/**
  * A boolean env key: accepts `true`/`false`/`1`/`0`/`yes`/`no` (any case).
  * Anything else is kept as a string so validation names the key.
  */
@@ -10,17 +25,7 @@ export function EnvBoolean(): PropertyDecorator {
   return applyDecorators(
     Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
       const raw = obj[key];
-      if (typeof raw === 'boolean') {
-        return raw;
-      }
-      const text = String(raw).trim().toLowerCase();
-      if (['true', '1', 'yes'].includes(text)) {
-        return true;
-      }
-      if (['false', '0', 'no'].includes(text)) {
-        return false;
-      }
-      return raw;
+      return typeof raw === 'boolean' ? raw : (parseEnvBoolean(raw) ?? raw);
     }),
     IsBoolean({ message: '$property must be one of true, false, 1, 0, yes, no' }),
   );

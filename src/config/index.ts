@@ -7,7 +7,7 @@ export { performanceConfig, PerformanceEnv } from './performance.config';
 export { ragConfig, RagEnv } from './rag.config';
 export { EnvValidationError } from './env-validation.error';
 export { validateEnv, validateEnvClasses } from './validate-env';
-export { EnvBoolean, EnvInt, EnvOneOf, EnvOptionalInt } from './env.decorators';
+export { EnvBoolean, EnvInt, EnvOneOf, EnvOptionalInt, parseEnvBoolean } from './env.decorators';
 export { EnvOriginList, parseOriginList } from './origin-list.validator';
 export {
   estimateEntropyBits,
