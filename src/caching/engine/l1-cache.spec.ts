@@ -30,6 +30,23 @@ describe(L1Cache.name, () => {
     expect(['k0', 'k2', 'k3', 'k4'].every((key) => cache.get(key, 3))).toBe(true);
   });
 
+  it('should keep a hit on one of the newest quarter where it is, and still evict the least recently used first', () => {
+    const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7'];
+    const cache = new L1Cache(8 * sizeOf(1000, 'k0'), 60_000);
+    keys.forEach((key) => cache.set(key, entry(1000), 0));
+    const order = () => [...(cache as unknown as { slots: Map<string, unknown> }).slots.keys()];
+
+    cache.get('k6', 1); // among the newest quarter (2 of 8): not moved
+    cache.get('k0', 1); // the oldest: moved to the newest end
+    expect(order()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k0']);
+
+    cache.set('k8', entry(1000), 2);
+    cache.set('k9', entry(1000), 2);
+    expect(cache.evictions).toBe(2);
+    expect([cache.get('k1', 3), cache.get('k2', 3)]).toEqual([undefined, undefined]);
+    expect(['k0', 'k3', 'k6', 'k8', 'k9'].every((key) => cache.get(key, 3))).toBe(true);
+  });
+
   it('should refuse entries above a quarter of the budget and everything when the budget is 0', () => {
     const cache = new L1Cache(4000, 60_000);
     const disabled = new L1Cache(0, 60_000);
