@@ -5,7 +5,9 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConnectionTracker } from './connection-tracker';
 
 describe(ConnectionTracker.name, () => {
@@ -13,7 +15,9 @@ describe(ConnectionTracker.name, () => {
   let tracker: ConnectionTracker;
   let agent: Agent;
   let held: ServerResponse | undefined;
-  let port: number;
+  // A Unix socket of its own, not a TCP port: no client of another suite (a reconnect loop to a
+  // port that was freed and reused) can reach this server. CI once saw `connect ECONNRESET` here.
+  let socketPath: string;
 
   beforeEach(async () => {
     server = createServer((request, response) => {
@@ -25,8 +29,8 @@ describe(ConnectionTracker.name, () => {
     });
     tracker = new ConnectionTracker(server);
     agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    socketPath = join(tmpdir(), `connection-tracker-${randomUUID()}.sock`);
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   });
 
   afterEach(async () => {
@@ -36,7 +40,7 @@ describe(ConnectionTracker.name, () => {
 
   const get = (path: string) =>
     new Promise<string>((resolve, reject) => {
-      httpRequest({ port, host: '127.0.0.1', path, agent }, (response) => {
+      httpRequest({ socketPath, path, agent }, (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
         response.on('end', () => resolve(body));
@@ -45,10 +49,13 @@ describe(ConnectionTracker.name, () => {
         .end();
     });
 
+  /** Waits up to 5 s (a loaded CI box) for `condition`, and fails the test if it never holds. */
   const until = async (condition: () => boolean) => {
-    for (let i = 0; i < 200 && !condition(); i++) {
+    const deadline = Date.now() + 5000;
+    while (!condition() && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    expect(condition()).toBe(true);
   };
 
   it('should never close a connection whose request is in flight, and close it once quiet after', async () => {
