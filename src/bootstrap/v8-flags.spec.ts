@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARALLEL_SCAVENGE_MODES, PerformanceEnv, validateEnv } from '../config';
@@ -125,6 +126,24 @@ describe('cpuBudget', () => {
     expect(cgroupQuota(v1('50000'))).toBe(0.5);
     expect(cgroupQuota(v1('-1'))).toBeUndefined();
     expect(cgroupQuota(files({}))).toBeUndefined();
+  });
+
+  // The real reading in a real process: `taskset -c 0` is what the benches do to the servers.
+  it('finds one CPU in a process pinned to one core, and turns parallel scavenges off there', () => {
+    const script = [
+      "const { applyV8Flags, cpuBudget } = require('./src/bootstrap/v8-flags');",
+      'const flags = applyV8Flags({}, { setFlags: () => undefined });',
+      'process.stdout.write(JSON.stringify({ cpus: cpuBudget(), flags }));',
+    ].join('\n');
+    const output = execFileSync(
+      'taskset',
+      ['-c', '0', process.execPath, '-r', 'ts-node/register/transpile-only', '-e', script],
+      { cwd: join(__dirname, '..', '..'), encoding: 'utf8' },
+    );
+    expect(JSON.parse(output)).toEqual({
+      cpus: 1,
+      flags: [NO_PRETENURING_FLAG, NO_PARALLEL_SCAVENGE_FLAG],
+    });
   });
 
   it("is the affinity's CPUs, or fewer under a quota", () => {
