@@ -6,7 +6,7 @@ import { parseEnvBoolean } from '../config';
 /** The V8 flag the service runs with unless `PERFORMANCE__V8_PRETENURING=true`. */
 export const NO_PRETENURING_FLAG = '--no-allocation-site-pretenuring';
 
-/** Set on one CPU unless `PERFORMANCE__V8_PARALLEL_SCAVENGE=true`. */
+/** Set with fewer than two CPUs unless `PERFORMANCE__V8_PARALLEL_SCAVENGE=true`. */
 export const NO_PARALLEL_SCAVENGE_FLAG = '--no-parallel-scavenge';
 
 /** What the V8 flags depend on besides the environment; parameters for tests. */
@@ -29,8 +29,8 @@ export interface V8FlagInputs {
  *   even one query at a time, and 14 KB with it off (8 mark-compacts in 6 s instead of 2); the
  *   app's DB page at 50 connections paused 7 ms per scavenge instead of 2.6 ms. What a request
  *   allocates dies young; a long-lived object now pays a copy or two before it is promoted.
- * - `--no-parallel-scavenge` when the process may use one CPU only (`PERFORMANCE__V8_PARALLEL_SCAVENGE`
- *   `auto`, the default; `false` always, `true` never). V8 sizes its scavenger tasks by the
+ * - `--no-parallel-scavenge` when the process may use fewer than two CPUs
+ *   (`PERFORMANCE__V8_PARALLEL_SCAVENGE` `auto`, the default; `false` always, `true` never). V8 sizes its scavenger tasks by the
  *   host's cores and Node's 4 platform threads, not by the CPU affinity or the cgroup's quota;
  *   on one CPU its helpers take turns on the core the main thread waits on. Cached hits pinned
  *   to one core: 0.92 -> 0.59 ms a scavenge, 0.9 -> 0.5 µs of GC a request. The flag is read at
