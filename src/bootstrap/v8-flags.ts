@@ -30,9 +30,10 @@ export interface V8FlagInputs {
  *   app's DB page at 50 connections paused 7 ms per scavenge instead of 2.6 ms. What a request
  *   allocates dies young; a long-lived object now pays a copy or two before it is promoted.
  * - `--no-parallel-scavenge` when the process may use fewer than two CPUs
- *   (`PERFORMANCE__V8_PARALLEL_SCAVENGE` `auto`, the default; `false` always, `true` never). V8 sizes its scavenger tasks by the
- *   host's cores and Node's 4 platform threads, not by the CPU affinity or the cgroup's quota;
- *   on one CPU its helpers take turns on the core the main thread waits on. Cached hits pinned
+ *   (`PERFORMANCE__V8_PARALLEL_SCAVENGE` `auto`, the default; `false` always, `true` never).
+ *   V8 sizes its scavenger tasks by the host's cores and Node's 4 platform threads, not by the
+ *   CPU affinity or the cgroup's quota; on one CPU its helpers take turns on the core the main
+ *   thread waits on. Cached hits pinned
  *   to one core: 0.92 -> 0.59 ms a scavenge, 0.9 -> 0.5 µs of GC a request. The flag is read at
  *   each scavenge, so setting it at run time takes effect (`--single-threaded-gc` does not: it
  *   crashes V8's concurrent marker when set after start).

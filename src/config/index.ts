@@ -4,7 +4,6 @@ export type { ModuleConfig } from './config.module';
 export { appConfig, AppEnv } from './app.config';
 export { redisConfig, RedisEnv } from './redis.config';
 export { PARALLEL_SCAVENGE_MODES, performanceConfig, PerformanceEnv } from './performance.config';
-export type { ParallelScavengeMode } from './performance.config';
 export { ragConfig, RagEnv } from './rag.config';
 export { EnvValidationError } from './env-validation.error';
 export { validateEnv, validateEnvClasses } from './validate-env';

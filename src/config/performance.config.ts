@@ -2,7 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { EnvBoolean, EnvInt, EnvOneOf } from './env.decorators';
 import { validateEnv } from './validate-env';
 
-/** `PERFORMANCE__V8_PARALLEL_SCAVENGE`: `auto` turns parallel scavenges off with fewer than two CPUs. */
+/** `PERFORMANCE__V8_PARALLEL_SCAVENGE`: `auto` turns parallel scavenges off under two CPUs. */
 export const PARALLEL_SCAVENGE_MODES = ['auto', 'true', 'false'] as const;
 export type ParallelScavengeMode = (typeof PARALLEL_SCAVENGE_MODES)[number];
 
@@ -58,8 +58,8 @@ export class PerformanceEnv {
   /**
    * V8's parallel scavenges (`--parallel-scavenge`). `auto`: off when the process may use fewer
    * than two CPUs (affinity or cgroup quota), where V8's helper tasks take turns on the main
-   * thread's core (a scavenge of cached hits took 0.92 ms instead of 0.59). `true` keeps V8's default, `false`
-   * turns them off. Read before the app's code runs (`src/bootstrap/v8-flags.ts`).
+   * thread's core (a scavenge of cached hits took 0.92 ms instead of 0.59). `true` keeps V8's
+   * default, `false` turns them off. Read before the app's code runs (`src/bootstrap/v8-flags.ts`).
    */
   @EnvOneOf(PARALLEL_SCAVENGE_MODES)
   PERFORMANCE__V8_PARALLEL_SCAVENGE: ParallelScavengeMode = 'auto';
