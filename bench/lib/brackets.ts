@@ -48,6 +48,9 @@ export interface BracketOptions {
   log: (message: string) => void;
 }
 
+/** Seconds of the checked run after the rounds. */
+const CHECK_SECONDS = 2;
+
 const url = (target: BracketTarget): string => `${target.server.baseUrl}${target.path}`;
 
 /** The body every response of the target must repeat byte for byte (its current response). */
@@ -60,10 +63,16 @@ export async function currentBody(target: BracketTarget): Promise<string> {
   return body;
 }
 
-/** One checked run; a warm-up (`measured` false) only logs handler runs (cold JIT, first hits). */
+/**
+ * One run whose responses must all be 2xx and whose handler must not run. With `body`, every
+ * response is also compared with it byte for byte (the warm-up and verification runs): that
+ * comparison costs autocannon so much that it tops out near 30k responses/s on one core, below
+ * an L1 hit's rate, so measured runs leave it out and are bracketed by checked runs instead. A
+ * warm-up (`log` given) only logs handler runs (cold JIT, first hits).
+ */
 async function measure(
   target: BracketTarget,
-  body: string,
+  body: string | undefined,
   seconds: number,
   connections: number,
   measured: { log?: (message: string) => void } = {},
@@ -74,7 +83,7 @@ async function measure(
     url: url(target),
     connections,
     duration: seconds,
-    expectBody: body,
+    ...(body === undefined ? {} : { expectBody: body }),
     ...(target.headers ? { headers: target.headers } : {}),
   });
   const spent = target.server.cpuSplit();
@@ -96,15 +105,24 @@ async function measure(
   return { ...load, cpuMicrosPerRequest, userMicrosPerRequest };
 }
 
+/**
+ * The share of one core the server used during a run: near 100% the server set the pace; well
+ * below it the load generator did, and the run's req/s says more about the client than the server.
+ */
+export const serverBusy = (run: BracketRun): number =>
+  (run.cpuMicrosPerRequest * run.requestsPerSecond) / 1e6;
+
 const summary = (run: BracketRun): string =>
-  `${Math.round(run.requestsPerSecond)} req/s, p99 ${run.p99Ms} ms, ${Math.round(run.cpuMicrosPerRequest)} µs CPU/req (user ${Math.round(run.userMicrosPerRequest)})`;
+  `${Math.round(run.requestsPerSecond)} req/s, p99 ${run.p99Ms} ms, ${Math.round(run.cpuMicrosPerRequest)} µs CPU/req (user ${Math.round(run.userMicrosPerRequest)}), server core ${Math.round(100 * serverBusy(run))}% busy`;
 
 /**
  * R-X-R brackets: each round runs R, X1, R, X2, R, ... R (the X order rotated each round), so
  * every X run sits between two R runs taken moments before and after it, and a ratio against
- * their mean cancels the drift of a shared machine. Every response must be a 2xx whose body is
- * byte-identical to the target's response before the rounds (autocannon's `expectBody`), and a
- * target's handler must not run during a measured run; any failure throws.
+ * their mean cancels the drift of a shared machine. Every response must be a 2xx and a target's
+ * handler must not run during a measured run. Bodies are compared byte for byte with the target's
+ * response before the rounds (autocannon's `expectBody`) in the checked warm-up before the rounds
+ * and in a checked run after them (see {@link measure} for why not in every run); any failure
+ * throws.
  */
 export async function measureInBrackets(
   reference: BracketTarget,
@@ -113,15 +131,23 @@ export async function measureInBrackets(
 ): Promise<BracketSeries[]> {
   const { rounds, duration, connections, warmup, log } = options;
   const bodies = new Map<BracketTarget, string>();
+  // A checked run compares every body: never `undefined` (which would skip the comparison).
+  const bodyOf = (target: BracketTarget): string => {
+    const body = bodies.get(target);
+    if (body === undefined) {
+      throw new Error(`${target.label}: no body to check against`);
+    }
+    return body;
+  };
   for (const target of [reference, ...targets]) {
     bodies.set(target, await currentBody(target));
     if (warmup > 0) {
       log(`  warm-up ${warmup} s: ${target.label}`);
-      await measure(target, bodies.get(target)!, warmup, connections, { log });
+      await measure(target, bodyOf(target), warmup, connections, { log });
     }
   }
   const run = async (target: BracketTarget, round: number): Promise<BracketRun> => {
-    const result = await measure(target, bodies.get(target)!, duration, connections);
+    const result = await measure(target, undefined, duration, connections);
     log(`  round ${round + 1}: ${target.label}: ${summary(result)}`);
     return result;
   };
@@ -135,6 +161,10 @@ export async function measureInBrackets(
       series[index].brackets.push({ before, value, after });
       before = after;
     }
+  }
+  for (const target of [reference, ...targets]) {
+    log(`  checked run ${CHECK_SECONDS} s (every body byte-identical): ${target.label}`);
+    await measure(target, bodyOf(target), CHECK_SECONDS, connections);
   }
   return series;
 }

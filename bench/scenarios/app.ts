@@ -120,7 +120,7 @@ export const scenario: Scenario = {
       const timeout = process.env.BENCH_CACHING_REDIS_TIMEOUT_MS ?? '50 (the default)';
       const shape: BracketShape = {
         reference: REFERENCE,
-        notes: `${describeLoad(options, pinning.describe)}; app defaults (LOG_LEVEL info to /dev/null, CACHING__REDIS_TIMEOUT_MS ${timeout}, RATE_LIMIT__MAX 100000000 so one client is never refused), compiled with tsc (dist-bench/); every response byte-identical to the route's first, cache loader calls unchanged on the cached route`,
+        notes: `${describeLoad(options, pinning.describe)}; app defaults (LOG_LEVEL info to /dev/null, CACHING__REDIS_TIMEOUT_MS ${timeout}, RATE_LIMIT__MAX 100000000 so one client is never refused), compiled with tsc (dist-bench/); every response a 2xx, every body byte-identical to the route's first in checked runs before and after the rounds, cache loader calls unchanged on the cached route`,
       };
       context.log(`  ${LIVE} beside ${DB_PAGE} at 50 connections, ${options.duration} s...`);
       const live = await liveBesideDbLoad(app, options.duration, shape);

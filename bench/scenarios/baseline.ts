@@ -103,7 +103,7 @@ export const scenario: Scenario = {
       await expectHitSources(a, b);
       const shape = {
         reference: REFERENCE,
-        notes: `${PAGE_BYTES}-byte JSON page; ${describeLoad(options, pinning.describe)}; caching settings default (gzip above 1 KiB) with CACHING__REDIS_TIMEOUT_MS ${REDIS_TIMEOUT_MS ?? '50 (the default)'}; every response checked byte-identical to R's body, handler counters unchanged`,
+        notes: `${PAGE_BYTES}-byte JSON page; ${describeLoad(options, pinning.describe)}; caching settings default (gzip above 1 KiB) with CACHING__REDIS_TIMEOUT_MS ${REDIS_TIMEOUT_MS ?? '50 (the default)'}; every response a 2xx, every body byte-identical to R's in checked runs before and after the rounds, handler counters unchanged`,
       };
       return [
         ...bracketMeasurements(series, shape),
