@@ -1,5 +1,8 @@
-import type { BracketRun, BracketSeries } from './brackets';
-import { bracketRatios, spreadOf } from './brackets';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BracketRun, BracketSeries, BracketTarget } from './brackets';
+import { bracketRatios, measureInBrackets, serverBusy, spreadOf } from './brackets';
+import type { ServerProcess } from './server-process';
 import { cpuMicrosOf, cpuSplitOf, peakRssBytesOf } from './proc-stats';
 
 const run = (requestsPerSecond: number, cpuMicrosPerRequest = 100): BracketRun =>
@@ -68,5 +71,61 @@ describe('proc stats', () => {
 
   it("should read this process's peak RSS as at least its current RSS", () => {
     expect(peakRssBytesOf(process.pid)).toBeGreaterThanOrEqual(process.memoryUsage().rss * 0.9);
+  });
+});
+
+describe(serverBusy.name, () => {
+  it('should give the share of one core the server used: CPU per request times req/s', () => {
+    expect(serverBusy(run(20_000, 45))).toBeCloseTo(0.9);
+  });
+});
+
+describe(measureInBrackets.name, () => {
+  let server: Server;
+  let served = 0;
+  /** Serves `same` for its first `changeAfter` responses, then another body. */
+  let changeAfter = Infinity;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      served++;
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(served <= changeAfter ? 'same' : 'other');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  beforeEach(() => {
+    served = 0;
+    changeAfter = Infinity;
+  });
+
+  // A stand-in for the bench's child process: the loopback server above, no CPU counters.
+  const target = (label: string): BracketTarget => ({
+    label,
+    path: '/',
+    server: {
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      cpuSplit: () => ({ userMicros: 0, systemMicros: 0 }),
+    } as ServerProcess,
+  });
+  const options = { rounds: 1, duration: 1, connections: 2, warmup: 0, log: () => undefined };
+
+  it('should measure a round of R-X-R when every body matches', async () => {
+    const [series] = await measureInBrackets(target('R'), [target('X')], options);
+
+    expect(series.brackets).toHaveLength(1);
+    expect(series.brackets[0].value.requests).toBeGreaterThan(0);
+  });
+
+  it('should fail when a body differs from the first one, in the checked run after the rounds', async () => {
+    // The body changes once the rounds are under way: only the checked run compares bodies.
+    changeAfter = 5;
+
+    await expect(measureInBrackets(target('R'), [target('X')], options)).rejects.toThrow(
+      /bodies differing/,
+    );
   });
 });
