@@ -65,7 +65,7 @@ export async function currentBody(target: BracketTarget): Promise<string> {
 
 /**
  * One run whose responses must all be 2xx and whose handler must not run. With `body`, every
- * response is also compared with it byte for byte (the warm-up and verification runs): that
+ * response is also compared with it byte for byte (the warm-up and the checked run after the rounds): that
  * comparison costs autocannon so much that it tops out near 30k responses/s on one core, below
  * an L1 hit's rate, so measured runs leave it out and are bracketed by checked runs instead. A
  * warm-up (`log` given) only logs handler runs (cold JIT, first hits).
