@@ -16,7 +16,7 @@ import { ComputeModule } from './compute';
 import { DocumentsModule } from './documents';
 import { cachingConfig, CachingEnv, CachingModule } from './caching';
 import { externalApiConfig, ExternalApiEnv, ExternalDataModule } from './external-data';
-import { LoggingModule } from './logging';
+import { loggingConfig, LoggingEnv, LoggingModule } from './logging';
 import { paginationConfig, PaginationEnv } from './pagination';
 import { monitoringConfig, MonitoringEnv, MonitoringModule } from './monitoring';
 import {
@@ -38,6 +38,7 @@ import { WorkflowsModule } from './workflows';
 /** Every module's config: validated together at boot, one line per bad key. */
 export const MODULE_CONFIGS = [
   { namespace: appConfig, env: AppEnv },
+  { namespace: loggingConfig, env: LoggingEnv },
   { namespace: databaseConfig, env: DatabaseEnv },
   { namespace: migrationConfig, env: MigrationEnv },
   { namespace: redisConfig, env: RedisEnv },

@@ -2,6 +2,7 @@ import pino from 'pino';
 import {
   accessLine,
   accessLineBound,
+  edgeLineWanted,
   type AccessLineFields,
   encodeAccessLine,
   LineBatch,
@@ -211,5 +212,16 @@ describe('LineBatch', () => {
     expect(stream.flushSync).toHaveBeenCalledTimes(1);
     batch.close();
     expect(process.listenerCount('exit')).toBe(before);
+  });
+});
+
+describe(edgeLineWanted.name, () => {
+  it("should leave out anonymous hits (200, 304) unless asked, and keep a user's hit and a refusal", () => {
+    expect(edgeLineWanted(false, 200, undefined)).toBe(false);
+    expect(edgeLineWanted(false, 304, undefined)).toBe(false);
+    expect(edgeLineWanted(false, 200, 'user-1')).toBe(true);
+    expect(edgeLineWanted(false, 429, undefined)).toBe(true);
+    expect(edgeLineWanted(false, 500, undefined)).toBe(true);
+    expect(edgeLineWanted(true, 200, undefined)).toBe(true);
   });
 });

@@ -10,6 +10,62 @@ interface LogLine {
   responseTime?: number;
 }
 
+/** The `request completed` lines the app has written so far. */
+function completedLines(app: SpawnedApp): LogLine[] {
+  return app
+    .output()
+    .split('\n')
+    .filter((text) => text.startsWith('{'))
+    .map((text) => JSON.parse(text) as LogLine)
+    .filter((each) => each.msg === 'request completed');
+}
+
+/** The access lines that match, once `count` of them are written (at most 5 s). */
+async function accessLinesOf(
+  app: SpawnedApp,
+  match: (line: LogLine) => boolean,
+  count: number,
+): Promise<LogLine[]> {
+  let lines: LogLine[] = [];
+  const deadline = Date.now() + 5000;
+  while (lines.length < count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    lines = completedLines(app).filter(match);
+  }
+  return lines;
+}
+
+/** GETs `url` once per request id, in order, each a 200. */
+async function getAllFrom(
+  baseUrl: string,
+  url: string,
+  ids: string[],
+  headers: Record<string, string> = {},
+): Promise<void> {
+  for (const id of ids) {
+    const res = await fetch(`${baseUrl}${url}`, { headers: { ...headers, 'x-request-id': id } });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+  }
+}
+
+/** `http_requests_total` of GET /templates answered 200, from the app's /metrics. */
+async function templatesServed(baseUrl: string): Promise<number> {
+  const body = await (await fetch(`${baseUrl}/metrics`)).text();
+  const series = 'http_requests_total{method="GET",route="/templates",status_code="200"}';
+  const line = body.split('\n').find((each) => each.startsWith(series));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+/** A user token the app accepts. */
+function tokenFor(id: string): string {
+  const config = authConfig();
+  return new TokenService(new JwtService(jwtModuleOptions(config)), config).sign({
+    id,
+    role: 'user',
+  });
+}
+
 describe('Request logging (e2e, real process)', () => {
   let app: SpawnedApp;
   let baseUrl: string;
@@ -23,28 +79,15 @@ describe('Request logging (e2e, real process)', () => {
     await app.exited;
   });
 
-  /** The access lines that match, once `count` of them are written (at most 5 s). */
-  async function accessLines(match: (line: LogLine) => boolean, count: number): Promise<LogLine[]> {
-    let lines: LogLine[] = [];
-    const deadline = Date.now() + 5000;
-    while (lines.length < count && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      lines = app
-        .output()
-        .split('\n')
-        .filter((text) => text.startsWith('{'))
-        .map((text) => JSON.parse(text) as LogLine)
-        .filter((each) => each.msg === 'request completed' && match(each));
-    }
-    return lines;
-  }
+  const accessLines = (match: (line: LogLine) => boolean, count: number) =>
+    accessLinesOf(app, match, count);
+  /** The request ids of every access line written so far. */
+  const accessIds = () => completedLines(app).map((line) => line.req?.id);
+  const getAll = (url: string, ids: string[], headers: Record<string, string> = {}) =>
+    getAllFrom(baseUrl, url, ids, headers);
 
   it('should write one access line per request with id, method, URL and status, and no credentials', async () => {
-    const config = authConfig();
-    const token = new TokenService(new JwtService(jwtModuleOptions(config)), config).sign({
-      id: randomUUID(),
-      role: 'user',
-    });
+    const token = tokenFor(randomUUID());
     const requestId = randomUUID();
     const url = `/compute/${randomUUID()}`;
 
@@ -69,20 +112,56 @@ describe('Request logging (e2e, real process)', () => {
     expect(app.output()).not.toContain('cookie-value-that-must-not-be-logged');
   });
 
-  it('should write the access line of cached hits answered at the HTTP edge too', async () => {
+  it("should leave anonymous cache hits answered at the HTTP edge out of the access log (counted in metrics), and log a user's", async () => {
+    const sub = randomUUID();
+    const token = tokenFor(sub);
     // The first fills L1 (or misses), the second teaches the edge the URL, the third is its.
+    const publicIds = ['public-1', 'public-2', 'public-3'];
+    const userIds = ['user-1', 'user-2', 'user-3'];
+    await getAll('/templates?size=3', publicIds);
+    await getAll('/user/profile', userIds, { authorization: `Bearer ${token}` });
+    // Written after the edge hits: once its line is out, theirs would be too.
+    const marker = `/compute/${randomUUID()}`;
+    await fetch(`${baseUrl}${marker}`, { headers: { 'x-request-id': 'after-the-hits' } });
+
+    const wanted = [...publicIds.slice(0, 2), ...userIds, 'after-the-hits'];
+    const lines = await accessLines((each) => wanted.includes(each.req?.id ?? ''), wanted.length);
+    expect(lines.map((line) => line.req?.id).sort()).toEqual([...wanted].sort());
+    expect(accessIds()).not.toContain('public-3');
+    expect(await templatesServed(baseUrl)).toBe(3);
+    expect(app.output()).toContain('anonymous cache hits answered at the HTTP edge are counted');
+  });
+});
+
+describe('Request logging with LOGGING__PUBLIC_EDGE_HITS=true (e2e, real process)', () => {
+  let app: SpawnedApp;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    ({ app, baseUrl } = await spawnLiveApp({
+      LOG_LEVEL: 'info',
+      LOGGING__PUBLIC_EDGE_HITS: 'true',
+    }));
+  }, 90000);
+
+  afterAll(async () => {
+    app.child.kill('SIGTERM');
+    await app.exited;
+  });
+
+  it('should write the access line of every cached hit, the ones answered at the HTTP edge too', async () => {
     const ids = ['edge-line-1', 'edge-line-2', 'edge-line-3'];
     const url = '/templates?size=3';
-    for (const id of ids) {
-      const res = await fetch(`${baseUrl}${url}`, { headers: { 'x-request-id': id } });
-      expect(res.status).toBe(200);
-      await res.arrayBuffer();
-    }
+    await getAllFrom(baseUrl, url, ids);
 
-    const lines = await accessLines((each) => ids.includes(each.req?.id ?? ''), ids.length);
+    const lines = await accessLinesOf(app, (each) => ids.includes(each.req?.id ?? ''), ids.length);
     expect(lines.map((line) => line.req?.id).sort()).toEqual(ids);
     for (const line of lines) {
       expect(line).toMatchObject({ req: { method: 'GET', url }, res: { statusCode: 200 } });
     }
+    expect(await templatesServed(baseUrl)).toBe(3);
+    expect(app.output()).not.toContain(
+      'anonymous cache hits answered at the HTTP edge are counted',
+    );
   });
 });
