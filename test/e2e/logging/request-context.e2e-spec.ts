@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { AppConfigModule, appConfig, AppEnv } from '../../../src/config';
 import { createApp } from '../../../src/bootstrap';
-import { LoggingModule } from '../../../src/logging';
+import { loggingConfig, LoggingEnv, LoggingModule } from '../../../src/logging';
 
 /** What a line logged from inside the handler would carry. */
 type Bound = { req?: { id?: string; method?: string; url?: string } };
@@ -34,7 +34,10 @@ class ContextAppModule {
     return {
       module: ContextAppModule,
       imports: [
-        await AppConfigModule.forRoot([{ namespace: appConfig, env: AppEnv }]),
+        await AppConfigModule.forRoot([
+          { namespace: appConfig, env: AppEnv },
+          { namespace: loggingConfig, env: LoggingEnv },
+        ]),
         LoggingModule,
       ],
       controllers: [ContextController],
