@@ -4,6 +4,7 @@ import type { BracketRun, BracketSeries, BracketTarget } from './brackets';
 import { bracketRatios, measureInBrackets, serverBusy, spreadOf } from './brackets';
 import type { ServerProcess } from './server-process';
 import { cpuMicrosOf, cpuSplitOf, peakRssBytesOf } from './proc-stats';
+import { wrkVersion } from './wrk-load';
 
 const run = (requestsPerSecond: number, cpuMicrosPerRequest = 100): BracketRun =>
   ({ requestsPerSecond, cpuMicrosPerRequest }) as BracketRun;
@@ -128,4 +129,19 @@ describe(measureInBrackets.name, () => {
       /bodies differing/,
     );
   });
+
+  (wrkVersion() === undefined ? it.skip : it)(
+    'should run the rounds with wrk when asked, and still compare bodies in the checked run',
+    async () => {
+      const withWrk = { ...options, generator: 'wrk' as const };
+      const [series] = await measureInBrackets(target('R'), [target('X')], withWrk);
+      expect(series.brackets[0].value.requests).toBeGreaterThan(0);
+
+      served = 0;
+      changeAfter = 5;
+      await expect(measureInBrackets(target('R'), [target('X')], withWrk)).rejects.toThrow(
+        /bodies differing/,
+      );
+    },
+  );
 });

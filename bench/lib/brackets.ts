@@ -1,6 +1,7 @@
 import { assertNoFailures, LoadResult, runLoad } from './http-load';
 import type { ServerProcess } from './server-process';
 import { median } from './timer';
+import { LoadGenerator, runWrk } from './wrk-load';
 
 /** A route measured in brackets: one URL of one server process, with fixed headers. */
 export interface BracketTarget {
@@ -45,6 +46,11 @@ export interface BracketOptions {
   connections: number;
   /** Unmeasured (but checked) seconds per target before the first round. */
   warmup: number;
+  /**
+   * What drives the measured runs (see `chooseLoadGenerator`). Checked runs always use autocannon,
+   * which compares bodies. @default 'autocannon'
+   */
+  generator?: LoadGenerator;
   log: (message: string) => void;
 }
 
@@ -67,25 +73,31 @@ export async function currentBody(target: BracketTarget): Promise<string> {
  * One run whose responses must all be 2xx and whose handler must not run. With `body`, every
  * response is also compared with it byte for byte (the warm-up and the checked run after the rounds): that
  * comparison costs autocannon so much that it tops out near 30k responses/s on one core, below
- * an L1 hit's rate, so measured runs leave it out and are bracketed by checked runs instead. A
- * warm-up (`log` given) only logs handler runs (cold JIT, first hits).
+ * an L1 hit's rate, so measured runs leave it out and are bracketed by checked runs instead.
+ * Measured runs go to wrk when `generator` says so (statuses of 400 or more fail them; wrk is
+ * cheaper per request than autocannon even without the comparison). A warm-up (`log` given)
+ * only logs handler runs (cold JIT, first hits).
  */
 async function measure(
   target: BracketTarget,
   body: string | undefined,
   seconds: number,
   connections: number,
-  measured: { log?: (message: string) => void } = {},
+  measured: { log?: (message: string) => void; generator?: LoadGenerator } = {},
 ): Promise<BracketRun> {
   const calls = await target.handlerCalls?.();
   const cpu = target.server.cpuSplit();
-  const load = await runLoad({
-    url: url(target),
-    connections,
-    duration: seconds,
-    ...(body === undefined ? {} : { expectBody: body }),
-    ...(target.headers ? { headers: target.headers } : {}),
-  });
+  const headers = target.headers ? { headers: target.headers } : {};
+  const load =
+    body === undefined && measured.generator === 'wrk'
+      ? await runWrk({ url: url(target), connections, duration: seconds, ...headers })
+      : await runLoad({
+          url: url(target),
+          connections,
+          duration: seconds,
+          ...(body === undefined ? {} : { expectBody: body }),
+          ...headers,
+        });
   const spent = target.server.cpuSplit();
   const requests = Math.max(1, load.requests);
   const userMicrosPerRequest = (spent.userMicros - cpu.userMicros) / requests;
@@ -119,7 +131,8 @@ const summary = (run: BracketRun): string =>
  * R-X-R brackets: each round runs R, X1, R, X2, R, ... R (the X order rotated each round), so
  * every X run sits between two R runs taken moments before and after it, and a ratio against
  * their mean cancels the drift of a shared machine. Every response must be a 2xx and a target's
- * handler must not run during a measured run. Bodies are compared byte for byte with the target's
+ * handler must not run during a measured run (2xx with autocannon; below 400 with wrk, which
+ * counts nothing else). Bodies are compared byte for byte with the target's
  * response before the rounds (autocannon's `expectBody`) in the checked warm-up before the rounds
  * and in a checked run after them (see {@link measure} for why not in every run); any failure
  * throws.
@@ -129,7 +142,7 @@ export async function measureInBrackets(
   targets: BracketTarget[],
   options: BracketOptions,
 ): Promise<BracketSeries[]> {
-  const { rounds, duration, connections, warmup, log } = options;
+  const { rounds, duration, connections, warmup, log, generator = 'autocannon' } = options;
   const bodies = new Map<BracketTarget, string>();
   // A checked run compares every body: never `undefined` (which would skip the comparison).
   const bodyOf = (target: BracketTarget): string => {
@@ -147,7 +160,7 @@ export async function measureInBrackets(
     }
   }
   const run = async (target: BracketTarget, round: number): Promise<BracketRun> => {
-    const result = await measure(target, undefined, duration, connections);
+    const result = await measure(target, undefined, duration, connections, { generator });
     log(`  round ${round + 1}: ${target.label}: ${summary(result)}`);
     return result;
   };

@@ -67,7 +67,8 @@ async function liveBesideDbLoad(
  * The service itself (`src/main.ts`, as `npm start` runs it, with its defaults: guard, global
  * interceptors, access logs at `info`, monitoring, rate limiter) against the bare baseline R, in
  * R-X-R brackets: the cached public `GET /agents?size=5` and an uncached 20-row page read from
- * PostgreSQL; then `/health/live` p99 beside that page at 50 connections, and peak RSS.
+ * PostgreSQL, and the cached route of a second app process that logs every hit
+ * (`LOGGING__PUBLIC_EDGE_HITS=true`, the cost of the default's choice); then `/health/live` p99 beside that page at 50 connections, and peak RSS.
  */
 export const scenario: Scenario = {
   name: 'app',
@@ -83,44 +84,53 @@ export const scenario: Scenario = {
     try {
       context.log(`  booting R and the app; ${pinning.describe}`);
       const spawn = { prefix: pinning.serverPrefix };
-      const [r, app] = await Promise.all([
+      const appEnv = (prefix: string, extra: Record<string, string> = {}) => ({
+        REDIS__URL: redisUrl,
+        REDIS__KEY_PREFIX: prefix,
+        // The defaults users get: the bench's own env (silent logs, raised timeouts) is
+        // dropped. The rate limiter keeps the bench's unreachable limit (see prepareBenchEnv).
+        LOG_LEVEL: undefined,
+        CACHING__REDIS_TIMEOUT_MS: process.env.BENCH_CACHING_REDIS_TIMEOUT_MS,
+        CACHING__L1_MAX_MB: undefined,
+        MONITORING__ENABLED: undefined,
+        ...extra,
+      });
+      const ready = { ...spawn, readyPath: '/health/startup' };
+      const [r, app, logged] = await Promise.all([
         startServerProcess('R', SERVER_ENTRIES.bare, {}, spawn),
+        startServerProcess('app', SERVER_ENTRIES.app, appEnv(PREFIX), ready),
+        // What the default's unlogged public edge hits save: the same app logging every hit.
         startServerProcess(
-          'app',
+          'app, every hit logged',
           SERVER_ENTRIES.app,
-          {
-            REDIS__URL: redisUrl,
-            REDIS__KEY_PREFIX: PREFIX,
-            // The defaults users get: the bench's own env (silent logs, raised timeouts) is
-            // dropped. The rate limiter keeps the bench's unreachable limit (see prepareBenchEnv).
-            LOG_LEVEL: undefined,
-            CACHING__REDIS_TIMEOUT_MS: process.env.BENCH_CACHING_REDIS_TIMEOUT_MS,
-            CACHING__L1_MAX_MB: undefined,
-            MONITORING__ENABLED: undefined,
-          },
-          { ...spawn, readyPath: '/health/startup' },
+          appEnv(`${PREFIX}_logged`, { LOGGING__PUBLIC_EDGE_HITS: 'true' }),
+          ready,
         ),
       ]);
-      servers.push(r, app);
-      await expectXCache(app, CACHED, 'MISS');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await expectXCache(app, CACHED, 'HIT');
+      servers.push(r, app, logged);
+      for (const server of [app, logged]) {
+        await expectXCache(server, CACHED, 'MISS');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await expectXCache(server, CACHED, 'HIT');
+      }
       const reference: BracketTarget = { label: REFERENCE, server: r, path: '/raw' };
+      const cachedTarget = (label: string, server: ServerProcess): BracketTarget => ({
+        label,
+        server,
+        path: CACHED,
+        handlerCalls: async () => (await cacheStats(server)).loader_calls,
+        explain: () => cacheStats(server),
+      });
       const targets: BracketTarget[] = [
-        {
-          label: `app ${CACHED} (cached, public)`,
-          server: app,
-          path: CACHED,
-          handlerCalls: async () => (await cacheStats(app)).loader_calls,
-          explain: () => cacheStats(app),
-        },
+        cachedTarget(`app ${CACHED} (cached, public)`, app),
         { label: `app ${DB_PAGE} (uncached, PostgreSQL)`, server: app, path: DB_PAGE },
+        cachedTarget(`app ${CACHED} (cached, public, LOGGING__PUBLIC_EDGE_HITS=true)`, logged),
       ];
       const series = await measureInBrackets(reference, targets, options);
       const timeout = process.env.BENCH_CACHING_REDIS_TIMEOUT_MS ?? '50 (the default)';
       const shape: BracketShape = {
         reference: REFERENCE,
-        notes: `${describeLoad(options, pinning.describe)}; app defaults (LOG_LEVEL info to /dev/null, CACHING__REDIS_TIMEOUT_MS ${timeout}, RATE_LIMIT__MAX 100000000 so one client is never refused), compiled with tsc (dist-bench/); every response a 2xx, every body byte-identical to the route's first in checked runs before and after the rounds, cache loader calls unchanged on the cached route`,
+        notes: `${describeLoad(options, pinning.describe)}; app defaults (LOG_LEVEL info to /dev/null, anonymous edge hits counted in metrics and not logged, CACHING__REDIS_TIMEOUT_MS ${timeout}, RATE_LIMIT__MAX 100000000 so one client is never refused), compiled with tsc (dist-bench/); every response a 2xx, every body byte-identical to the route's first in checked runs before and after the rounds, cache loader calls unchanged on the cached route`,
       };
       context.log(`  ${LIVE} beside ${DB_PAGE} at 50 connections, ${options.duration} s...`);
       const live = await liveBesideDbLoad(app, options.duration, shape);
