@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { JobQueue } from '../../../src/queues';
+import { REDIS_CLIENT } from '../../../src/redis/redis.constants';
 import {
   CachingApp,
   createCachingApp,
@@ -54,13 +55,37 @@ describe('Redis Sentinel: the cache and the queues follow a failover without a r
     const deadline = Date.now() + 40_000;
     let state: string | undefined;
     while (Date.now() < deadline) {
-      state = (await queue.get(id))?.state;
+      const info = await queue.get(id);
+      state = info?.state;
       if (state === 'completed') {
         return state;
+      }
+      if (state === 'failed') {
+        // Say why: a red run then tells a handler's Redis error from a job stalled twice.
+        return `failed after ${info?.attempts} of ${info?.maxAttempts} attempts: ${info?.error}`;
       }
       await sleep(50);
     }
     return state;
+  }
+
+  /**
+   * Ms until the queue app's own Redis client (the one task handlers write with) takes a write
+   * again. It fails fast while reconnecting (no offline queue) and reconnects on its own backoff,
+   * independently of the cache app's client and of Bull's connections: a task run before then
+   * spends its attempts on `Stream isn't writeable`.
+   */
+  async function queueAppRedisBack(): Promise<number> {
+    const redis = queueApp.get<Redis>(REDIS_CLIENT);
+    return timeUntil(
+      () =>
+        redis.set(`${prefix}:failover-probe`, '1').then(
+          () => true,
+          () => false,
+        ),
+      RECOVERY_MS,
+      50,
+    );
   }
 
   beforeAll(async () => {
@@ -111,6 +136,7 @@ describe('Redis Sentinel: the cache and the queues follow a failover without a r
     // The old primary is gone: the entries and the tasks now live on the promoted replica.
     expect(await set.primaryPort()).toBe(set.replica!.port);
     expect((await keysOn(set.replica!.port, prefix)).length).toBeGreaterThan(0);
+    expect(await queueAppRedisBack()).toBeLessThan(RECOVERY_MS);
     expect(await taskState()).toBe('completed');
   }, 90_000);
 });
