@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { JobQueue } from '../../../src/queues';
-import { REDIS_CLIENT } from '../../../src/redis/redis.constants';
+import { REDIS_CLIENT } from '../../../src/redis';
 import {
   CachingApp,
   createCachingApp,
