@@ -68,7 +68,8 @@ async function liveBesideDbLoad(
  * interceptors, access logs at `info`, monitoring, rate limiter) against the bare baseline R, in
  * R-X-R brackets: the cached public `GET /agents?size=5` and an uncached 20-row page read from
  * PostgreSQL, and the cached route of a second app process that logs every hit
- * (`LOGGING__PUBLIC_EDGE_HITS=true`, the cost of the default's choice); then `/health/live` p99 beside that page at 50 connections, and peak RSS.
+ * (`LOGGING__PUBLIC_EDGE_HITS=true`, the cost of the default's choice); then `/health/live` p99
+ * beside that page at 50 connections, and peak RSS.
  */
 export const scenario: Scenario = {
   name: 'app',
