@@ -10,8 +10,20 @@ import { TokenService } from './token.service';
 const SECRET = 'unit-test-secret-0123456789abcdefghijkl';
 const USER_ID = '7d3f1c52-8a8e-4c8a-9d0e-2f1f0d7c6b5a';
 
-function contextFor(headers: Record<string, string>, meta: Record<string, unknown> = {}) {
-  const request: { headers: Record<string, string>; user?: Principal } = { headers };
+/**
+ * A guard context for a request with these headers, on `connection` (a new one unless given: the
+ * guard hands the request's socket to the token service).
+ */
+function contextFor(
+  headers: Record<string, string>,
+  meta: Record<string, unknown> = {},
+  connection: object = {},
+) {
+  const request: {
+    headers: Record<string, string>;
+    user?: Principal;
+    raw: { socket: object };
+  } = { headers, raw: { socket: connection } };
   const handler = () => undefined;
   for (const [key, value] of Object.entries(meta)) {
     Reflect.defineMetadata(key, value, handler);
@@ -106,5 +118,31 @@ describe(AuthGuard.name, () => {
     const payload = Buffer.from(`{"sub":"${USER_ID}","role":"admin"}`).toString('base64url');
     const { context } = contextFor({ authorization: `Bearer ${header}.${payload}.` });
     expect(() => sut.canActivate(context)).toThrow(UnauthorizedException);
+  });
+  it('should check each request of a connection: a changed header after an accepted one is refused', () => {
+    const connection = {};
+    const good = contextFor(bearer({ id: USER_ID, role: 'user' }), {}, connection);
+    expect(sut.canActivate(good.context)).toBe(true);
+    expect(sut.canActivate(good.context)).toBe(true);
+
+    const forged = `${good.request.headers.authorization.slice(0, -2)}xx`;
+    const next = contextFor({ authorization: forged }, {}, connection);
+    expect(() => sut.canActivate(next.context)).toThrow(UnauthorizedException);
+    const malformed = contextFor({ authorization: 'Basic dXNlcjpwYXNz' }, {}, connection);
+    expect(() => sut.canActivate(malformed.context)).toThrow(
+      'Authorization header must be "Bearer <token>"',
+    );
+  });
+
+  it('should give each request of a connection its own principal object', () => {
+    const connection = {};
+    const headers = bearer({ id: USER_ID, role: 'user' });
+    const first = contextFor(headers, {}, connection);
+    sut.canActivate(first.context);
+    first.request.user!.role = 'admin';
+
+    const second = contextFor(headers, {}, connection);
+    sut.canActivate(second.context);
+    expect(second.request.user).toEqual({ id: USER_ID, role: 'user' });
   });
 });

@@ -25,6 +25,7 @@ export class AuthGuard implements CanActivate {
       this.tokens,
       request,
       routeAccess(this.reflector, context.getHandler() as never, context.getClass() as never),
+      request.raw.socket,
     );
     return true;
   }

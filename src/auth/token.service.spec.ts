@@ -108,6 +108,91 @@ describe(TokenService.name, () => {
     expect(fullVerify).toHaveBeenCalledTimes(2);
   });
 
+  describe('verifyAuthorization (per connection)', () => {
+    const expOf = (token: string) =>
+      (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number }).exp;
+
+    it('should answer a connection repeating its accepted header without the token lookup', () => {
+      const { tokens, fullVerify } = setup(1);
+      const token = tokens.sign({ id: USER_ID, role: 'user' });
+      const connection = {};
+      expect(tokens.verifyAuthorization(`Bearer ${token}`, connection)).toEqual({
+        id: USER_ID,
+        role: 'user',
+      });
+      // Another token takes the cache's only place: the token itself is no longer remembered.
+      tokens.verify(tokens.sign({ id: USER_ID.replace(/.$/, '0'), role: 'user' }));
+      fullVerify.mockClear();
+
+      expect(tokens.verifyAuthorization(`Bearer ${token}`, connection).id).toBe(USER_ID);
+      expect(fullVerify).toHaveBeenCalledTimes(0);
+      expect(tokens.verifyAuthorization(`Bearer ${token}`, {}).id).toBe(USER_ID);
+      expect(fullVerify).toHaveBeenCalledTimes(1);
+    });
+
+    it('should refuse the remembered header once its token expires', () => {
+      const { tokens } = setup(100, 5);
+      const token = tokens.sign({ id: USER_ID, role: 'user' }, 10);
+      const connection = {};
+      expect(tokens.verifyAuthorization(`Bearer ${token}`, connection).id).toBe(USER_ID);
+
+      const clock = jest.spyOn(Date, 'now');
+      clock.mockReturnValue((expOf(token) + 5) * 1000 - 1);
+      expect(tokens.verifyAuthorization(`Bearer ${token}`, connection).id).toBe(USER_ID);
+      clock.mockReturnValue((expOf(token) + 5) * 1000);
+      expect(() => tokens.verifyAuthorization(`Bearer ${token}`, connection)).toThrow(
+        new UnauthorizedException('Token expired'),
+      );
+    });
+
+    it('should check a different header on the same connection in full', () => {
+      const { tokens } = setup();
+      const connection = {};
+      const token = tokens.sign({ id: USER_ID, role: 'user' });
+      tokens.verifyAuthorization(`Bearer ${token}`, connection);
+
+      expect(() =>
+        tokens.verifyAuthorization(`Bearer ${token.slice(0, -2)}xx`, connection),
+      ).toThrow(new UnauthorizedException('Invalid token'));
+      expect(() => tokens.verifyAuthorization(`Token ${token}`, connection)).toThrow(
+        new UnauthorizedException('Authorization header must be "Bearer <token>"'),
+      );
+      // The scheme is case-insensitive, as before.
+      expect(tokens.verifyAuthorization(`bearer ${token}`, connection).id).toBe(USER_ID);
+    });
+
+    it('should refuse a token made for an audience (a board session), remembered or not', () => {
+      const { tokens } = setup();
+      const boardToken = tokens.sign({ id: USER_ID, role: 'admin' }, 60, 'queue-board');
+      expect(tokens.verify(boardToken, 'queue-board').role).toBe('admin');
+
+      expect(() => tokens.verifyAuthorization(`Bearer ${boardToken}`, {})).toThrow(
+        new UnauthorizedException('Token is not an API token'),
+      );
+    });
+
+    it('should remember nothing when the cache size is 0', () => {
+      const { tokens, fullVerify } = setup(0);
+      const token = tokens.sign({ id: USER_ID, role: 'user' });
+      const connection = {};
+
+      tokens.verifyAuthorization(`Bearer ${token}`, connection);
+      tokens.verifyAuthorization(`Bearer ${token}`, connection);
+
+      expect(fullVerify).toHaveBeenCalledTimes(2);
+    });
+
+    it('should hand out copies', () => {
+      const { tokens } = setup();
+      const connection = {};
+      const header = `Bearer ${tokens.sign({ id: USER_ID, role: 'user' })}`;
+
+      tokens.verifyAuthorization(header, connection).role = 'admin';
+
+      expect(tokens.verifyAuthorization(header, connection).role).toBe('user');
+    });
+  });
+
   describe('lifetime claims', () => {
     it('should reject a token without exp, and never remember it', () => {
       const { tokens, raw, fullVerify } = setup();

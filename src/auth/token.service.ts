@@ -5,6 +5,14 @@ import { authConfig } from './auth.config';
 import { Principal, ROLES, Role } from './principal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/** A token that passed every check, with when it stops being valid (ms since the epoch). */
+interface Accepted {
+  principal: Principal;
+  validUntil: number;
+  audience?: string;
+}
 
 /**
  * Signs and verifies HS256 bearer tokens (`sub` = user id, `role` = user | admin) with the key
@@ -18,10 +26,9 @@ export class TokenService {
    * authenticated GET. Only tokens that passed every check are kept, never past their `exp`;
    * bounded, oldest first.
    */
-  private readonly verified = new Map<
-    string,
-    { principal: Principal; validUntil: number; audience?: string }
-  >();
+  private readonly verified = new Map<string, Accepted>();
+  /** Each connection's last accepted `Authorization` value ({@link verifyAuthorization}). */
+  private readonly lastOnConnection = new WeakMap<object, Accepted & { header: string }>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -52,16 +59,46 @@ export class TokenService {
    * @throws UnauthorizedException with a reason that never echoes the token.
    */
   verify(token: string, audience?: string): Principal {
+    return { ...this.accepted(token, audience).principal };
+  }
+
+  /**
+   * The principal of an API request's `Authorization` value (`Bearer <token>`, no audience).
+   * A connection's last accepted value is remembered with its principal, until the token's expiry:
+   * a client sends the same header on every request of a keep-alive connection, and the same
+   * value again then costs a string comparison instead of the parse and the lookup by token
+   * (~0.6 µs of a ~25 µs cached hit). A different value on the connection is checked in full and
+   * replaces it. Nothing is remembered when `AUTH__VERIFIED_TOKEN_CACHE_SIZE` is 0.
+   * @param connection what lives as long as the connection (the request's socket); none: no memo
+   * @throws UnauthorizedException when the value is not `Bearer <token>` or the token is refused
+   */
+  verifyAuthorization(header: string, connection?: object): Principal {
+    const last = connection === undefined ? undefined : this.lastOnConnection.get(connection);
+    if (last !== undefined && last.header === header && Date.now() < last.validUntil) {
+      return { ...last.principal };
+    }
+    const token = BEARER.exec(header)?.[1];
+    if (token === undefined) {
+      throw new UnauthorizedException('Authorization header must be "Bearer <token>"');
+    }
+    const accepted = this.accepted(token);
+    if (connection !== undefined && this.config.verifiedTokenCacheSize > 0) {
+      this.lastOnConnection.set(connection, { ...accepted, header });
+    }
+    return { ...accepted.principal };
+  }
+
+  /** The remembered entry of a token, or the token verified in full (and remembered). */
+  private accepted(token: string, audience?: string): Accepted {
     const known = this.verified.get(token);
     if (known && known.audience === audience) {
       if (Date.now() < known.validUntil) {
-        return { ...known.principal };
+        return known;
       }
       this.verified.delete(token);
     }
     const { principal, exp } = this.verifyInFull(token, audience);
-    this.remember(token, principal, exp, audience);
-    return principal;
+    return this.remember(token, principal, exp, audience);
   }
 
   private verifyInFull(token: string, audience?: string): { principal: Principal; exp: number } {
@@ -115,17 +152,20 @@ export class TokenService {
     return exp;
   }
 
-  private remember(token: string, principal: Principal, exp: number, audience?: string): void {
+  /** The accepted entry of a verified token, kept while the cache has room for it. */
+  private remember(token: string, principal: Principal, exp: number, audience?: string): Accepted {
+    // Valid while jsonwebtoken would accept it: until exp plus the clock tolerance.
+    const validUntil = (exp + this.config.clockToleranceSeconds) * 1000;
+    const accepted: Accepted = { principal: { ...principal }, validUntil, audience };
     const capacity = this.config.verifiedTokenCacheSize;
     if (capacity === 0) {
-      return;
+      return accepted;
     }
     if (this.verified.size >= capacity) {
       // Maps iterate in insertion order: drop the oldest.
       this.verified.delete(this.verified.keys().next().value as string);
     }
-    // Valid while jsonwebtoken would accept it: until exp plus the clock tolerance.
-    const validUntil = (exp + this.config.clockToleranceSeconds) * 1000;
-    this.verified.set(token, { principal: { ...principal }, validUntil, audience });
+    this.verified.set(token, accepted);
+    return accepted;
   }
 }

@@ -85,7 +85,7 @@ function callerOf(
     return undefined;
   }
   try {
-    authorize(tokens, caller, fast.access);
+    authorize(tokens, caller, fast.access, request.socket);
     return caller;
   } catch {
     return undefined;

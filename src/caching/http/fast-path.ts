@@ -199,7 +199,7 @@ function fastRouteOf(
 /** Whether the app's guard would let the request through (sets `request.user` when it does). */
 function passes(tokens: TokenService, request: FastifyRequest, access: RouteAccess): boolean {
   try {
-    authorize(tokens, request, access);
+    authorize(tokens, request, access, request.raw.socket);
     return true;
   } catch {
     // The guard refuses it again in Nest, with its status and message.

@@ -1,3 +1,5 @@
+import { Agent, request as httpRequest } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import request from 'supertest';
 import { HttpEdge } from '../../../src/edge';
 import { MetricsService } from '../../../src/monitoring';
@@ -128,6 +130,58 @@ describe('HTTP edge (e2e, full app)', () => {
     expect(bobMiss.headers['x-cache']).toBe('MISS');
     expect(bobMiss.text).toContain(bob.userId);
     expect([forged.status, anonymous.status]).toEqual([401, 401]);
+  });
+
+  it('should check each request of a keep-alive connection: a changed or forged token is not the last one', async () => {
+    const alice = t.auth();
+    const bob = t.auth();
+    for (const caller of [alice, bob, alice, bob]) {
+      await request(t.server).get('/user/profile').set(caller).expect(200);
+    }
+    await new Promise<void>((resolve) => t.server.listen(0, '127.0.0.1', resolve));
+    const { port } = t.server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<Socket>();
+    const get = (authorization: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const sent = httpRequest(
+          { port, host: '127.0.0.1', path: '/user/profile', agent, headers: { authorization } },
+          (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (body += chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          },
+        );
+        sent.on('socket', (socket: Socket) => sockets.add(socket));
+        sent.on('error', reject);
+        sent.end();
+      });
+    answers.mockClear();
+
+    const answersInOrder: { status: number; body: string }[] = [];
+    for (const authorization of [
+      alice.Authorization,
+      bob.Authorization,
+      `${alice.Authorization}x`,
+      alice.Authorization,
+      'Basic YWxpY2U6c2VjcmV0',
+      bob.Authorization,
+    ]) {
+      answersInOrder.push(await get(authorization));
+    }
+    agent.destroy();
+
+    expect(sockets.size).toBe(1);
+    expect(answersInOrder.map(({ status }) => status)).toEqual([200, 200, 401, 200, 401, 200]);
+    expect(answered()).toEqual([true, true, false, true, false, true]);
+    const owners = [alice, bob, alice, bob];
+    [0, 1, 3, 5].forEach((at, index) => {
+      const owner = owners[index];
+      const other = owner === alice ? bob : alice;
+      expect(answersInOrder[at].body).toContain(owner.userId);
+      expect(answersInOrder[at].body).not.toContain(other.userId);
+    });
   });
 
   it('should leave cookies, unlearnt URLs and other methods to Fastify', async () => {
