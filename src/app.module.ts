@@ -14,7 +14,7 @@ import {
 } from './config';
 import { ComputeModule } from './compute';
 import { DocumentsModule } from './documents';
-import { cachingConfig, CachingEnv, CachingModule } from './caching';
+import { CACHE_RESPONSE_OPTIONS, cachingConfig, CachingEnv, CachingModule } from './caching';
 import { externalApiConfig, ExternalApiEnv, ExternalDataModule } from './external-data';
 import { loggingConfig, LoggingEnv, LoggingModule } from './logging';
 import { paginationConfig, PaginationEnv } from './pagination';
@@ -65,8 +65,9 @@ export class AppModule {
         await AppConfigModule.forRoot(MODULE_CONFIGS),
         LoggingModule,
         PersistenceModule,
-        // After the config module: it reads the validated DATABASE__REPLICA_URLS.
-        ReadRoutingModule.register(),
+        // After the config module: it reads the validated DATABASE__REPLICA_URLS. A refill of a
+        // @CacheResponse route reads only a replica that has the fleet's latest write.
+        ReadRoutingModule.register({ cacheFillMarkers: [CACHE_RESPONSE_OPTIONS] }),
         AuthModule,
         RateLimitModule,
         CachingModule.forRoot({}),

@@ -2,6 +2,7 @@ export { CachingModule } from './caching.module';
 export { ResponseCacheService } from './response-cache.service';
 export type { CacheInfo } from './response-cache.service';
 export { CacheResponse } from './decorators/cache-response.decorator';
+export { CACHE_RESPONSE_OPTIONS } from './caching.constants';
 export { InvalidateCache } from './decorators/invalidate-cache.decorator';
 export { HttpCacheInterceptor } from './http/http-cache.interceptor';
 export { CachePolicy } from './http/cache-policy';

@@ -1,7 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
-import { ReadsFillCache } from '../../persistence';
 import { CacheResponseOptions } from '../cache-options';
 import { CACHE_RESPONSE_OPTIONS } from '../caching.constants';
 import { CacheResponseInterceptor } from '../http/cache-response.interceptor';
@@ -42,9 +41,9 @@ export function CacheResponse(
   options: CacheResponseOptions = {},
 ): MethodDecorator & ClassDecorator {
   return applyDecorators(
+    // Also what read routing (persistence) looks for, as the app wires it: with read replicas,
+    // a refill reads only a replica that has the fleet's latest write.
     SetMetadata(CACHE_RESPONSE_OPTIONS, options),
-    // With read replicas, a refill reads only a replica that has the fleet's latest write.
-    ReadsFillCache(),
     UseCacheFirst(),
     ApiHeader({
       name: 'If-None-Match',

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { databaseConfig, type DatabaseConfig } from '../persistence.config';
-import { ReadRoutingInterceptor } from './read-routing.interceptor';
+import { READ_ROUTING_OPTIONS, ReadRoutingInterceptor } from './read-routing.interceptor';
+import type { ReadRoutingOptions } from './read-routing.interceptor';
 
 /**
  * The HTTP side of read routing: {@link ReadRoutingInterceptor} as a global interceptor, only when
@@ -11,13 +12,24 @@ import { ReadRoutingInterceptor } from './read-routing.interceptor';
  */
 @Module({})
 export class ReadRoutingModule {
-  /** `config` is the validated database config (read from the env when not given). */
-  static register(config: DatabaseConfig = databaseConfig()): DynamicModule {
+  /**
+   * @param options what else marks a route that fills a cache besides {@link ReadsFillCache}: the
+   *   composition root passes the response cache's route metadata key (`CACHE_RESPONSE_OPTIONS`),
+   *   so persistence and caching need not import each other
+   * @param config the validated database config (read from the env when not given)
+   */
+  static register(
+    options: ReadRoutingOptions,
+    config: DatabaseConfig = databaseConfig(),
+  ): DynamicModule {
     return {
       module: ReadRoutingModule,
       providers:
         config.replicas.urls.length > 0
-          ? [{ provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor }]
+          ? [
+              { provide: READ_ROUTING_OPTIONS, useValue: options },
+              { provide: APP_INTERCEPTOR, useClass: ReadRoutingInterceptor },
+            ]
           : [],
     };
   }
