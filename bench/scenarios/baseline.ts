@@ -108,6 +108,8 @@ export const scenario: Scenario = {
       return [
         ...bracketMeasurements(series, shape),
         relativeMeasurement(series[0], series[2], shape),
+        // Issue 14's line for credentials: the user-scoped Redis hit against the stock interceptor.
+        relativeMeasurement(series[3], series[2], shape),
         peakRssMeasurement(a, r, shape),
         peakRssMeasurement(b, r, shape),
       ];

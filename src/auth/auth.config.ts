@@ -46,7 +46,8 @@ export class AuthEnv {
 
   /**
    * Verified tokens remembered until they expire, so a client's next request with the same token
-   * skips the HMAC and claim parsing; 0 verifies every request in full.
+   * skips the HMAC and claim parsing (and a connection's repeated `Authorization` value the parse
+   * and lookup too); 0 verifies every request in full.
    */
   @EnvInt(0, 1_000_000)
   AUTH__VERIFIED_TOKEN_CACHE_SIZE = 10000;
