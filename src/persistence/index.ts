@@ -1,5 +1,6 @@
 export { PersistenceModule } from './persistence.module';
 export { ReadRoutingModule } from './replicas/read-routing.module';
+export type { ReadRoutingOptions } from './replicas/read-routing.interceptor';
 export { QueryObserver } from './query-observer';
 export type { ObservedQuery, CompletedQuery } from './query-observer';
 export { DatabasePool } from './database-pool';
