@@ -119,6 +119,7 @@ describe(AuthGuard.name, () => {
     const { context } = contextFor({ authorization: `Bearer ${header}.${payload}.` });
     expect(() => sut.canActivate(context)).toThrow(UnauthorizedException);
   });
+
   it('should check each request of a connection: a changed header after an accepted one is refused', () => {
     const connection = {};
     const good = contextFor(bearer({ id: USER_ID, role: 'user' }), {}, connection);

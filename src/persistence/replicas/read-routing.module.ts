@@ -1,8 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { databaseConfig, type DatabaseConfig } from '../persistence.config';
-import { READ_ROUTING_OPTIONS, ReadRoutingInterceptor } from './read-routing.interceptor';
-import type { ReadRoutingOptions } from './read-routing.interceptor';
+import {
+  READ_ROUTING_OPTIONS,
+  ReadRoutingInterceptor,
+  type ReadRoutingOptions,
+} from './read-routing.interceptor';
 
 /**
  * The HTTP side of read routing: {@link ReadRoutingInterceptor} as a global interceptor, only when
